@@ -1,0 +1,222 @@
+package dev.corkboard.bbs.store;
+
+import dev.corkboard.bbs.state.Decision;
+import dev.corkboard.bbs.state.TaskError;
+import dev.corkboard.bbs.state.TaskException;
+import dev.corkboard.bbs.state.TaskLifecycle;
+import dev.corkboard.bbs.state.TaskRequest;
+import dev.corkboard.bbs.state.TaskValidation;
+import dev.corkboard.bbs.store.StoreMetrics.Outcome;
+import dev.corkboard.proto.v1.Task;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task table on etcd. Each transition is one transaction that compares the task key's mod revision with the one
+ * the decision was made on, writes the new record and moves its index keys; when the compare fails, the transaction's
+ * else branch returns the current record and the request is decided again, so it is retried only while it is still
+ * legal, and a caller that loses a race learns the winner's state.
+ *
+ * <p>Reads before a transition are serializable (served by the nearest member without a raft round trip): a stale
+ * read can only make the compare fail, and a refusal or no-op decided on one is confirmed with a linearizable read
+ * before it is reported.
+ *
+ * <p>On connection loss every call fails within {@link StoreSettings#requestTimeout()} as
+ * {@link TaskError.Unavailable}; the jetcd client reconnects by itself and later calls succeed. A write that timed
+ * out may still have applied: every call is idempotent for the same actor, so retrying is safe.
+ */
+public final class EtcdTaskStore {
+
+    private static final Logger log = LoggerFactory.getLogger(EtcdTaskStore.class);
+    private static final GetOption SERIALIZABLE = GetOption.builder().withSerializable(true).build();
+
+    private final Client client;
+    private final KV kv;
+    private final TaskLifecycle lifecycle;
+    private final Clock clock;
+    private final StoreSettings settings;
+    private final Keys keys;
+    private final StoreMetrics metrics;
+    private final TaskListing listing;
+
+    public EtcdTaskStore(Client client, TaskLifecycle lifecycle, Clock clock, StoreSettings settings,
+            MeterRegistry registry) {
+        this.client = client;
+        this.kv = client.getKVClient();
+        this.lifecycle = lifecycle;
+        this.clock = clock;
+        this.settings = settings;
+        this.keys = new Keys(settings.prefix());
+        this.metrics = new StoreMetrics(registry);
+        this.listing = new TaskListing(kv, keys, settings, metrics);
+    }
+
+    /**
+     * Applies one call. Completes with the task as the call left it (for resolve: the record as it was removed), or
+     * exceptionally with a {@link TaskException} carrying the refusal.
+     */
+    public CompletableFuture<Task> apply(TaskRequest request) {
+        Optional<TaskError.InvalidRequest> invalid = TaskValidation.check(request);
+        if (invalid.isPresent()) {
+            metrics.transition(request.call(), Outcome.REFUSED);
+            return CompletableFuture.failedFuture(new TaskException(invalid.get()));
+        }
+        return read(request.guid(), true)
+                .thenCompose(stored -> attempt(request, stored, true, 1))
+                .whenComplete((applied, failure) -> count(request, applied, failure))
+                .thenApply(Applied::task);
+    }
+
+    /** The task, or {@link TaskError.NotFound}. */
+    public CompletableFuture<Task> get(String guid) {
+        Optional<TaskError.InvalidRequest> invalid = TaskValidation.check(new TaskRequest.Resolve(guid));
+        if (invalid.isPresent()) {
+            return CompletableFuture.failedFuture(new TaskException(invalid.get()));
+        }
+        return read(guid, false).thenApply(stored -> stored.task()
+                .orElseThrow(() -> new TaskException(new TaskError.NotFound(guid))));
+    }
+
+    /** One page of tasks matching the filter; see {@link TaskListing}. */
+    public CompletableFuture<TaskPage> list(TaskFilter filter, int pageSize, Optional<String> pageToken) {
+        return listing.list(filter, pageSize, pageToken);
+    }
+
+    /**
+     * Follows every change to the task table after {@code afterRevision} (0: from now). Events reach {@code sink} in
+     * revision order on one thread; see {@link TaskWatch}.
+     */
+    public TaskWatch watch(long afterRevision, TaskEventSink sink, int bufferCapacity) {
+        return TaskWatch.start(client.getWatchClient(), kv, keys, settings, metrics, afterRevision, sink,
+                bufferCapacity);
+    }
+
+    /** The current etcd revision. */
+    public CompletableFuture<Long> revision() {
+        return bounded(kv.get(keys.task("-"), GetOption.builder().withCountOnly(true).build()))
+                .thenApply(response -> response.getHeader().getRevision());
+    }
+
+    public TaskLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    private CompletableFuture<StoredTask> read(String guid, boolean serializable) {
+        var response = serializable ? kv.get(keys.task(guid), SERIALIZABLE) : kv.get(keys.task(guid));
+        return bounded(response).thenApply(r -> decodeCounting(r.getKvs()));
+    }
+
+    /** The task a call left, and whether the call wrote it. */
+    private record Applied(Task task, boolean changed) {}
+
+    private CompletableFuture<Applied> attempt(TaskRequest request, StoredTask stored, boolean stale, int attempt) {
+        Decision decision = lifecycle.decide(stored.task(), request, clock.instant());
+        if (decision instanceof Decision.Write write) {
+            return commit(request, stored, write.task(), writeOps(stored.task(), write.task()), attempt);
+        }
+        if (decision instanceof Decision.Remove remove) {
+            return commit(request, stored, remove.task(), removeOps(remove.task()), attempt);
+        }
+        if (stale) {
+            // never report a refusal or a no-op decided on a possibly stale read
+            return read(request.guid(), false).thenCompose(fresh -> attempt(request, fresh, false, attempt));
+        }
+        if (decision instanceof Decision.Unchanged unchanged) {
+            return CompletableFuture.completedFuture(new Applied(unchanged.task(), false));
+        }
+        return CompletableFuture.failedFuture(new TaskException(((Decision.Refused) decision).error()));
+    }
+
+    private CompletableFuture<Applied> commit(TaskRequest request, StoredTask stored, Task result, List<Op> ops,
+            int attempt) {
+        ByteSequence key = keys.task(request.guid());
+        CompletableFuture<TxnResponse> txn = kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(stored.modRevision())))
+                .Then(ops.toArray(new Op[0]))
+                .Else(Op.get(key, GetOption.DEFAULT))
+                .commit();
+        return bounded(txn).thenCompose(response -> {
+            if (response.isSucceeded()) {
+                return CompletableFuture.completedFuture(new Applied(result, true));
+            }
+            metrics.conflict(request.call());
+            if (attempt >= settings.maxAttempts()) {
+                return CompletableFuture.failedFuture(new TaskException(new TaskError.Unavailable(
+                        request.call().verb() + " of task " + request.guid() + " lost " + attempt
+                                + " compare-and-swap races in a row")));
+            }
+            StoredTask fresh = decodeCounting(response.getGetResponses().get(0).getKvs());
+            return attempt(request, fresh, false, attempt + 1);
+        });
+    }
+
+    /** Put the record; delete the index keys it no longer calls for and put the ones it now does. */
+    private List<Op> writeOps(Optional<Task> before, Task after) {
+        List<Op> ops = new ArrayList<>(5);
+        ops.add(Op.put(keys.task(after.getGuid()), TaskCodec.encode(after), PutOption.DEFAULT));
+        Set<String> old = before.map(task -> new HashSet<>(keys.indexKeysOf(task))).orElseGet(HashSet::new);
+        List<String> fresh = keys.indexKeysOf(after);
+        for (String key : old) {
+            if (!fresh.contains(key)) {
+                ops.add(Op.delete(Keys.bytes(key), DeleteOption.DEFAULT));
+            }
+        }
+        for (String key : fresh) {
+            if (!old.contains(key)) {
+                ops.add(Op.put(Keys.bytes(key), ByteSequence.EMPTY, PutOption.DEFAULT));
+            }
+        }
+        return ops;
+    }
+
+    private List<Op> removeOps(Task task) {
+        List<Op> ops = new ArrayList<>(3);
+        ops.add(Op.delete(keys.task(task.getGuid()), DeleteOption.DEFAULT));
+        for (String key : keys.indexKeysOf(task)) {
+            ops.add(Op.delete(Keys.bytes(key), DeleteOption.DEFAULT));
+        }
+        return ops;
+    }
+
+    private StoredTask decodeCounting(List<io.etcd.jetcd.KeyValue> kvs) {
+        try {
+            return StoredTask.of(kvs);
+        } catch (TaskException e) {
+            metrics.unparseable();
+            log.warn("unparseable task record: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> call) {
+        return EtcdFutures.bounded(call, settings.requestTimeout());
+    }
+
+    private void count(TaskRequest request, Applied applied, Throwable failure) {
+        if (failure == null) {
+            metrics.transition(request.call(), applied.changed() ? Outcome.APPLIED : Outcome.UNCHANGED);
+            return;
+        }
+        Throwable cause = EtcdFutures.unwrap(failure);
+        boolean refused = cause instanceof TaskException e && !(e.error() instanceof TaskError.Unavailable);
+        metrics.transition(request.call(), refused ? Outcome.REFUSED : Outcome.FAILED);
+    }
+}

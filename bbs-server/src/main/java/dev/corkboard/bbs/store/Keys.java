@@ -1,0 +1,89 @@
+package dev.corkboard.bbs.store;
+
+import dev.corkboard.proto.v1.Task;
+import dev.corkboard.proto.v1.TaskState;
+import io.etcd.jetcd.ByteSequence;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The etcd layout under the prefix:
+ * <pre>
+ *   tasks/&lt;guid&gt;                               the task record (protobuf)
+ *   index/state/&lt;STATE&gt;/&lt;domain&gt;/&lt;guid&gt;        empty; lists a state, or a state within a domain
+ *   index/executor/&lt;executor id&gt;/&lt;guid&gt;       empty; lists an executor's tasks
+ * </pre>
+ * Index keys are written in the same transaction as the record, so each task has exactly the index keys its
+ * record's state, domain and executor call for. Guids, domains and executor ids cannot hold '/'.
+ */
+final class Keys {
+
+    private final String prefix;
+    private final ByteSequence tasksPrefix;
+
+    Keys(String prefix) {
+        this.prefix = prefix;
+        this.tasksPrefix = bytes(prefix + "/tasks/");
+    }
+
+    ByteSequence task(String guid) {
+        return bytes(prefix + "/tasks/" + guid);
+    }
+
+    ByteSequence tasksPrefix() {
+        return tasksPrefix;
+    }
+
+    /** Everything Corkboard stores, for tests and tooling. */
+    ByteSequence root() {
+        return bytes(prefix + "/");
+    }
+
+    String stateIndex(TaskState state, String domain, String guid) {
+        return stateIndexPrefix(state) + domain + "/" + guid;
+    }
+
+    String stateIndexPrefix(TaskState state) {
+        return prefix + "/index/state/" + state.name() + "/";
+    }
+
+    String stateDomainIndexPrefix(TaskState state, String domain) {
+        return stateIndexPrefix(state) + domain + "/";
+    }
+
+    String executorIndex(String executorId, String guid) {
+        return executorIndexPrefix(executorId) + guid;
+    }
+
+    String executorIndexPrefix(String executorId) {
+        return prefix + "/index/executor/" + executorId + "/";
+    }
+
+    String indexPrefix() {
+        return prefix + "/index/";
+    }
+
+    /** The index keys a record calls for. */
+    List<String> indexKeysOf(Task task) {
+        List<String> keys = new ArrayList<>(2);
+        keys.add(stateIndex(task.getState(), task.getDomain(), task.getGuid()));
+        if (!task.getExecutorId().isEmpty()) {
+            keys.add(executorIndex(task.getExecutorId(), task.getGuid()));
+        }
+        return keys;
+    }
+
+    /** The guid at the end of a task or index key. */
+    static String lastSegment(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    static ByteSequence bytes(String key) {
+        return ByteSequence.from(key, StandardCharsets.UTF_8);
+    }
+
+    static String string(ByteSequence key) {
+        return key.toString(StandardCharsets.UTF_8);
+    }
+}

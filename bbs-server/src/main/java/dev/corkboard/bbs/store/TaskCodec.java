@@ -1,0 +1,46 @@
+package dev.corkboard.bbs.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.corkboard.bbs.state.TaskError;
+import dev.corkboard.bbs.state.TaskException;
+import dev.corkboard.proto.v1.Task;
+import dev.corkboard.proto.v1.TaskState;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+
+/** Task records in etcd are the protobuf bytes of {@link Task}. Anything else is a corrupt record. */
+final class TaskCodec {
+
+    private TaskCodec() {}
+
+    static ByteSequence encode(Task task) {
+        return ByteSequence.from(task.toByteArray());
+    }
+
+    /**
+     * Parses a stored record and checks it is one this version can act on.
+     *
+     * @throws TaskException with {@link TaskError.CorruptRecord} when the bytes do not parse, the state is unknown,
+     *     or the record's guid differs from its key
+     */
+    static Task decode(KeyValue kv) {
+        String guid = Keys.lastSegment(Keys.string(kv.getKey()));
+        Task task;
+        try {
+            task = Task.parseFrom(kv.getValue().getBytes());
+        } catch (InvalidProtocolBufferException e) {
+            throw corrupt(guid, "not a task record (" + e.getMessage() + ")");
+        }
+        if (task.getState() == TaskState.TASK_STATE_UNSPECIFIED || task.getState() == TaskState.UNRECOGNIZED) {
+            throw corrupt(guid, "unknown state " + task.getStateValue());
+        }
+        if (!task.getGuid().equals(guid)) {
+            throw corrupt(guid, "record names guid '" + task.getGuid() + "'");
+        }
+        return task;
+    }
+
+    private static TaskException corrupt(String guid, String problem) {
+        return new TaskException(new TaskError.CorruptRecord(guid, problem));
+    }
+}
