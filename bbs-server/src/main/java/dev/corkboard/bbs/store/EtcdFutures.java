@@ -2,7 +2,11 @@ package dev.corkboard.bbs.store;
 
 import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskException;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,6 +41,26 @@ final class EtcdFutures {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /**
+     * Whether etcd refused because the revision asked for is compacted: watches report it as
+     * {@link CompactedException}, range reads as an OUT_OF_RANGE status (raw or wrapped by jetcd).
+     */
+    static boolean isCompacted(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof TaskException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof CompactedException) {
+            return true;
+        }
+        if (cause instanceof StatusRuntimeException status) {
+            return status.getStatus().getCode() == Status.Code.OUT_OF_RANGE
+                    && String.valueOf(status.getMessage()).contains("compacted");
+        }
+        return cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.OUT_OF_RANGE
+                && String.valueOf(etcd.getMessage()).contains("compacted");
     }
 
     static TaskException translate(Throwable failure, Duration deadline) {

@@ -8,7 +8,6 @@ import dev.corkboard.proto.v1.TaskState;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
@@ -151,8 +150,7 @@ final class TaskListing {
     }
 
     private CompletableFuture<GetResponse> expired(Throwable failure, long revision) {
-        Throwable cause = EtcdFutures.unwrap(failure);
-        if (cause instanceof TaskException e && e.getCause() instanceof CompactedException) {
+        if (EtcdFutures.isCompacted(failure)) {
             return CompletableFuture.failedFuture(invalid("page_token",
                     "expired: revision " + revision + " was compacted; start the listing again"));
         }

@@ -10,7 +10,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
@@ -177,8 +176,8 @@ public final class TaskWatch implements AutoCloseable {
             revision = scan(afterRevision, true,
                     (at, kvs) -> kvs.forEach(kv -> existing.put(guidOf(kv), kv.getModRevision())));
         } catch (TaskException e) {
-            if (e.getCause() instanceof CompactedException compacted) {
-                throw new ResyncRequiredException(afterRevision, compacted.getCompactedRevision());
+            if (EtcdFutures.isCompacted(e)) {
+                throw new ResyncRequiredException(afterRevision);
             }
             throw e;
         }
@@ -338,7 +337,7 @@ public final class TaskWatch implements AutoCloseable {
             if (from != generation) {
                 return;
             }
-            if (cause instanceof CompactedException) {
+            if (EtcdFutures.isCompacted(cause)) {
                 log.info("task watch fell behind compaction at revision {}; re-listing", lastRevision);
                 generation++; // the onCompleted that follows is expected
                 signal(Signal.RESYNC);

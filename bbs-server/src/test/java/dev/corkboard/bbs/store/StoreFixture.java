@@ -1,0 +1,146 @@
+package dev.corkboard.bbs.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.corkboard.bbs.state.TaskLifecycle;
+import dev.corkboard.bbs.state.TaskRequest;
+import dev.corkboard.proto.v1.Command;
+import dev.corkboard.proto.v1.Task;
+import dev.corkboard.proto.v1.TaskDefinition;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A task store on a real etcd, under a prefix of its own so tests sharing one etcd never see each other's keys.
+ */
+final class StoreFixture implements AutoCloseable {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    final Client client;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final StoreSettings settings;
+    final EtcdTaskStore store;
+    final Keys keys;
+
+    StoreFixture(List<String> endpoints) {
+        this(endpoints, Duration.ofSeconds(5));
+    }
+
+    StoreFixture(List<String> endpoints, Duration requestTimeout) {
+        this(endpoints, StoreSettings.defaults()
+                .withPrefix("/test-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8))
+                .withRequestTimeout(requestTimeout));
+    }
+
+    private StoreFixture(List<String> endpoints, StoreSettings settings) {
+        this.endpoints = List.copyOf(endpoints);
+        this.client = Client.builder().endpoints(endpoints.toArray(new String[0])).build();
+        this.settings = settings;
+        this.store = new EtcdTaskStore(client, new TaskLifecycle(), Clock.systemUTC(), settings, registry);
+        this.keys = new Keys(settings.prefix());
+    }
+
+    static TaskDefinition definition(String... command) {
+        return TaskDefinition.newBuilder()
+                .setCommand(Command.newBuilder().setPath(command.length == 0 ? "/bin/true" : command[0]))
+                .build();
+    }
+
+    Task desire(String guid) {
+        return desire(guid, "test-domain");
+    }
+
+    Task desire(String guid, String domain) {
+        return join(store.apply(new TaskRequest.Desire(guid, domain, definition())));
+    }
+
+    Task apply(TaskRequest request) {
+        return join(store.apply(request));
+    }
+
+    Task get(String guid) {
+        return join(store.get(guid));
+    }
+
+    static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+        return EtcdFutures.join(future);
+    }
+
+    /** Writes raw bytes where a task record belongs, as a corrupted or foreign writer might. */
+    void putRaw(String guid, byte[] value) {
+        client.getKVClient().put(keys.task(guid), ByteSequence.from(value)).join();
+    }
+
+    long counter(String name) {
+        return (long) registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    /** Every index key under the prefix, relative to the prefix. */
+    Set<String> indexKeys() {
+        return keysUnder(keys.indexPrefix());
+    }
+
+    /** The index keys the stored records call for: after any sequence of calls, exactly {@link #indexKeys()}. */
+    Set<String> expectedIndexKeys() {
+        Set<String> expected = new TreeSet<>();
+        for (KeyValue kv : rangeUnder(Keys.string(keys.tasksPrefix()), false)) {
+            Task task = TaskCodec.decode(kv);
+            for (String key : keys.indexKeysOf(task)) {
+                expected.add(key.substring(settings.prefix().length()));
+            }
+        }
+        return expected;
+    }
+
+    void assertIndexExact() {
+        assertEquals(expectedIndexKeys(), indexKeys(), "index keys must mirror the task records exactly");
+    }
+
+    private Set<String> keysUnder(String prefix) {
+        Set<String> found = new TreeSet<>();
+        for (KeyValue kv : rangeUnder(prefix, true)) {
+            found.add(kv.getKey().toString(StandardCharsets.UTF_8).substring(settings.prefix().length()));
+        }
+        return found;
+    }
+
+    private List<KeyValue> rangeUnder(String prefix, boolean keysOnly) {
+        ByteSequence key = ByteSequence.from(prefix, StandardCharsets.UTF_8);
+        return client.getKVClient()
+                .get(key, GetOption.builder().isPrefix(true).withKeysOnly(keysOnly).build())
+                .join().getKvs();
+    }
+
+    private final List<Client> extraClients = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> endpoints;
+
+    /** A fixture on the same prefix that reaches etcd through other endpoints. */
+    StoreFixture sharingPrefixThrough(List<String> otherEndpoints) {
+        return new StoreFixture(otherEndpoints, settings);
+    }
+
+    /** Another store on the same prefix through a connection of its own, as another BBS replica would have. */
+    EtcdTaskStore anotherReplica() {
+        Client other = Client.builder().endpoints(endpoints.toArray(new String[0])).build();
+        extraClients.add(other);
+        return new EtcdTaskStore(other, new TaskLifecycle(), Clock.systemUTC(), settings, registry);
+    }
+
+    @Override
+    public void close() {
+        extraClients.forEach(Client::close);
+        client.close();
+    }
+}
