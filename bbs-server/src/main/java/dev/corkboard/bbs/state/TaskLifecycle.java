@@ -51,7 +51,8 @@ public final class TaskLifecycle {
                     : new Decision.Refused(new TaskError.NotFound(request.guid()));
         }
         Task task = current.get();
-        long millis = now.toEpochMilli();
+        // replicas' clocks differ: a record's times never go back, whichever replica writes it
+        long millis = Math.max(now.toEpochMilli(), task.getUpdatedAtMs());
         switch (request.call()) {
             case DESIRE:
                 return desireAgain(task, (TaskRequest.Desire) request);

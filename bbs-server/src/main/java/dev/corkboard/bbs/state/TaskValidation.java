@@ -108,7 +108,9 @@ public final class TaskValidation {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme();
-            if (("http".equals(scheme) || "https".equals(scheme)) && uri.getHost() != null) {
+            // the authority, not the host: URI leaves the host null for names like stager_1 that DNS allows
+            boolean http = "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
+            if (http && uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
                 return Optional.empty();
             }
         } catch (URISyntaxException e) {
@@ -156,7 +158,7 @@ public final class TaskValidation {
 
     private static Optional<TaskError.InvalidRequest> maxBytes(String field, String value, int limit) {
         // UTF-8 never takes more than 3 bytes per char, so short strings need no encoding
-        if (value.length() * 3L <= limit) {
+        if (value == null || value.length() * 3L <= limit) {
             return Optional.empty();
         }
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
