@@ -74,8 +74,10 @@ public final class TaskWatch implements AutoCloseable {
     private final Object lock = new Object();
     /** guid → mod revision of every task the sink has been told exists. Guarded by lock. */
     private final Map<String, Long> known = new HashMap<>();
-    /** Highest revision handed to the sink or its buffer. Guarded by lock. */
-    private long lastRevision;
+    /** Highest revision put in the buffer or handed over; replays at or below it are dropped. Guarded by lock. */
+    private long bufferedRevision;
+    /** Highest revision the sink has finished handling: what a consumer resumes after. */
+    private volatile long deliveredRevision;
     /** Bumped whenever the etcd watcher is replaced, so callbacks of an old one are ignored. Guarded by lock. */
     private int generation;
     private Watch.Watcher watcher;
@@ -108,11 +110,12 @@ public final class TaskWatch implements AutoCloseable {
         return watch;
     }
 
-    /** The highest revision handed to the sink so far: resume from here after a restart. */
+    /**
+     * The revision the sink is up to date with: every change up to it has been handed over and handled. A consumer
+     * that restarts, or is cut off, resumes after it.
+     */
     public long lastRevision() {
-        synchronized (lock) {
-            return lastRevision;
-        }
+        return deliveredRevision;
     }
 
     /** Stops the watch; the sink hears {@code onClosed(Optional.empty())} unless it already heard another end. */
@@ -139,10 +142,11 @@ public final class TaskWatch implements AutoCloseable {
                 }
                 if (item instanceof TaskEvent event) {
                     sink.onEvent(event);
+                    deliveredRevision = event.getRevision();
                 } else if (item == Signal.RESYNC) {
                     resync();
                 } else if (item == Signal.REWATCH) {
-                    watchFrom(lastRevision() + 1);
+                    watchFrom(bufferedRevision() + 1);
                 }
             }
         } catch (InterruptedException e) {
@@ -154,6 +158,12 @@ public final class TaskWatch implements AutoCloseable {
             cancelWatcher();
             Stop ended = stop;
             sink.onClosed(ended == null ? cause : ended.cause());
+        }
+    }
+
+    private long bufferedRevision() {
+        synchronized (lock) {
+            return bufferedRevision;
         }
     }
 
@@ -183,8 +193,9 @@ public final class TaskWatch implements AutoCloseable {
         }
         synchronized (lock) {
             known.putAll(existing);
-            lastRevision = revision;
+            bufferedRevision = revision;
         }
+        deliveredRevision = revision;
         watchFrom(revision + 1);
     }
 
@@ -218,12 +229,13 @@ public final class TaskWatch implements AutoCloseable {
                     gone.add(guid);
                 }
             }
-            lastRevision = snapshot;
+            bufferedRevision = snapshot;
         }
         for (String guid : gone) {
             sink.onEvent(TaskEvent.newBuilder().setRevision(snapshot)
                     .setRemoved(TaskRemoved.newBuilder().setTask(Task.newBuilder().setGuid(guid))).build());
         }
+        deliveredRevision = snapshot;
         watchFrom(snapshot + 1);
     }
 
@@ -285,10 +297,10 @@ public final class TaskWatch implements AutoCloseable {
             if (from != generation) {
                 return;
             }
-            long highest = lastRevision;
+            long highest = bufferedRevision;
             for (WatchEvent event : response.getEvents()) {
                 long revision = event.getKeyValue().getModRevision();
-                if (revision <= lastRevision) {
+                if (revision <= bufferedRevision) {
                     continue; // a replay after jetcd resumed: already handed over
                 }
                 highest = Math.max(highest, revision);
@@ -299,7 +311,7 @@ public final class TaskWatch implements AutoCloseable {
                     return;
                 }
             }
-            lastRevision = highest;
+            bufferedRevision = highest;
         }
     }
 
@@ -338,14 +350,14 @@ public final class TaskWatch implements AutoCloseable {
                 return;
             }
             if (EtcdFutures.isCompacted(cause)) {
-                log.info("task watch fell behind compaction at revision {}; re-listing", lastRevision);
+                log.info("task watch fell behind compaction at revision {}; re-listing", bufferedRevision);
                 generation++; // the onCompleted that follows is expected
                 signal(Signal.RESYNC);
                 return;
             }
         }
         // not terminal: jetcd resumes the watch from the last revision it delivered
-        log.warn("task watch interrupted, resuming after revision {}: {}", lastRevision(), cause.toString());
+        log.warn("task watch interrupted, resuming after revision {}: {}", bufferedRevision(), cause.toString());
     }
 
     private void onCompleted(int from) {
@@ -353,7 +365,7 @@ public final class TaskWatch implements AutoCloseable {
             if (from != generation || stop != null) {
                 return;
             }
-            log.warn("etcd ended the task watch at revision {}; watching again", lastRevision);
+            log.warn("etcd ended the task watch at revision {}; watching again", bufferedRevision);
             generation++;
             signal(Signal.REWATCH);
         }

@@ -114,7 +114,8 @@ class TaskWatchTest {
                 recorded.onClosed(cause);
             }
         };
-        startedWatch(0, stuck, 4);
+        TaskWatch watch = startedWatch(0, stuck, 4);
+        long seeded = watch.lastRevision();
         for (int i = 0; i < 12; i++) {
             fixture.desire("t" + i);
         }
@@ -122,6 +123,9 @@ class TaskWatchTest {
         await().until(() -> recorded.closed.get() != null);
         release.countDown();
         assertInstanceOf(SlowConsumerException.class, recorded.closed.get().get());
+        long handled = recorded.events.isEmpty() ? seeded
+                : recorded.events.get(recorded.events.size() - 1).getRevision();
+        assertEquals(handled, watch.lastRevision(), "a cut-off consumer resumes after what it handled, not buffered");
         assertEquals(1, fixture.counter("corkboard.store.watch.cutoffs"));
         assertTrue(recorded.events.size() < 12, "the cut-off consumer was not handed everything");
     }
