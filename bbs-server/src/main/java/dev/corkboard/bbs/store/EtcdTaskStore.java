@@ -1,5 +1,6 @@
 package dev.corkboard.bbs.store;
 
+import dev.corkboard.bbs.state.Call;
 import dev.corkboard.bbs.state.Decision;
 import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskException;
@@ -35,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * else branch returns the current record and the request is decided again, so it is retried only while it is still
  * legal, and a caller that loses a race learns the winner's state.
  *
- * <p>Reads before a transition are serializable (served by the nearest member without a raft round trip): a stale
- * read can only make the compare fail, and a refusal or no-op decided on one is confirmed with a linearizable read
- * before it is reported.
+ * <p>The record a transition is first decided on is a guess: the record this store last wrote or read for the task
+ * (see {@link KnownRecords}), "absent" for a desire, or else a serializable read (served by the nearest member
+ * without a raft round trip). A wrong guess can only make the compare fail; a refusal or no-op decided on a guess is
+ * confirmed with a linearizable read before it is reported. A task driven through one replica therefore costs one
+ * transaction per transition and no reads.
  *
  * <p>On connection loss every call fails within {@link StoreSettings#requestTimeout()} as
  * {@link TaskError.Unavailable}; the jetcd client reconnects by itself and later calls succeed. A write that timed
@@ -56,6 +59,7 @@ public final class EtcdTaskStore {
     private final Keys keys;
     private final StoreMetrics metrics;
     private final TaskListing listing;
+    private final KnownRecords known;
 
     public EtcdTaskStore(Client client, TaskLifecycle lifecycle, Clock clock, StoreSettings settings,
             MeterRegistry registry) {
@@ -67,6 +71,7 @@ public final class EtcdTaskStore {
         this.keys = new Keys(settings.prefix());
         this.metrics = new StoreMetrics(registry);
         this.listing = new TaskListing(kv, keys, settings, metrics);
+        this.known = new KnownRecords(settings.knownRecords());
     }
 
     /**
@@ -79,9 +84,9 @@ public final class EtcdTaskStore {
             metrics.transition(request.call(), Outcome.REFUSED);
             return CompletableFuture.failedFuture(new TaskException(invalid.get()));
         }
-        return read(request.guid(), true)
+        return guess(request)
                 .thenCompose(stored -> attempt(request, stored, true, 1))
-                .whenComplete((applied, failure) -> count(request, applied, failure))
+                .whenComplete((applied, failure) -> settle(request, applied, failure))
                 .thenApply(Applied::task);
     }
 
@@ -119,9 +124,21 @@ public final class EtcdTaskStore {
         return lifecycle;
     }
 
+    /** What the record probably is, cheapest first: the last one seen, "absent" for a desire, a serializable read. */
+    private CompletableFuture<StoredTask> guess(TaskRequest request) {
+        Optional<StoredTask> last = known.get(request.guid());
+        if (last.isPresent()) {
+            return CompletableFuture.completedFuture(last.get());
+        }
+        if (request.call() == Call.DESIRE) {
+            return CompletableFuture.completedFuture(StoredTask.ABSENT);
+        }
+        return read(request.guid(), true);
+    }
+
     private CompletableFuture<StoredTask> read(String guid, boolean serializable) {
         var response = serializable ? kv.get(keys.task(guid), SERIALIZABLE) : kv.get(keys.task(guid));
-        return bounded(response).thenApply(r -> decodeCounting(r.getKvs()));
+        return bounded(response).thenApply(r -> seen(guid, r.getKvs()));
     }
 
     /** The task a call left, and whether the call wrote it. */
@@ -130,10 +147,10 @@ public final class EtcdTaskStore {
     private CompletableFuture<Applied> attempt(TaskRequest request, StoredTask stored, boolean stale, int attempt) {
         Decision decision = lifecycle.decide(stored.task(), request, clock.instant());
         if (decision instanceof Decision.Write write) {
-            return commit(request, stored, write.task(), writeOps(stored.task(), write.task()), attempt);
+            return commit(request, stored, write.task(), false, writeOps(stored.task(), write.task()), attempt);
         }
         if (decision instanceof Decision.Remove remove) {
-            return commit(request, stored, remove.task(), removeOps(remove.task()), attempt);
+            return commit(request, stored, remove.task(), true, removeOps(remove.task()), attempt);
         }
         if (stale) {
             // never report a refusal or a no-op decided on a possibly stale read
@@ -145,8 +162,8 @@ public final class EtcdTaskStore {
         return CompletableFuture.failedFuture(new TaskException(((Decision.Refused) decision).error()));
     }
 
-    private CompletableFuture<Applied> commit(TaskRequest request, StoredTask stored, Task result, List<Op> ops,
-            int attempt) {
+    private CompletableFuture<Applied> commit(TaskRequest request, StoredTask stored, Task result, boolean removes,
+            List<Op> ops, int attempt) {
         ByteSequence key = keys.task(request.guid());
         CompletableFuture<TxnResponse> txn = kv.txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(stored.modRevision())))
@@ -155,6 +172,13 @@ public final class EtcdTaskStore {
                 .commit();
         return bounded(txn).thenCompose(response -> {
             if (response.isSucceeded()) {
+                if (removes) {
+                    known.forget(request.guid());
+                } else {
+                    // the transaction's revision is the one its put wrote the record at
+                    known.remember(request.guid(),
+                            new StoredTask(Optional.of(result), response.getHeader().getRevision()));
+                }
                 return CompletableFuture.completedFuture(new Applied(result, true));
             }
             metrics.conflict(request.call());
@@ -163,7 +187,7 @@ public final class EtcdTaskStore {
                         request.call().verb() + " of task " + request.guid() + " lost " + attempt
                                 + " compare-and-swap races in a row")));
             }
-            StoredTask fresh = decodeCounting(response.getGetResponses().get(0).getKvs());
+            StoredTask fresh = seen(request.guid(), response.getGetResponses().get(0).getKvs());
             return attempt(request, fresh, false, attempt + 1);
         });
     }
@@ -196,10 +220,14 @@ public final class EtcdTaskStore {
         return ops;
     }
 
-    private StoredTask decodeCounting(List<io.etcd.jetcd.KeyValue> kvs) {
+    /** Decodes a record just read and remembers it; an unparseable one is counted and reported. */
+    private StoredTask seen(String guid, List<io.etcd.jetcd.KeyValue> kvs) {
         try {
-            return StoredTask.of(kvs);
+            StoredTask stored = StoredTask.of(kvs);
+            known.remember(guid, stored);
+            return stored;
         } catch (TaskException e) {
+            known.forget(guid);
             metrics.unparseable();
             log.warn("unparseable task record: {}", e.getMessage());
             throw e;
@@ -210,13 +238,18 @@ public final class EtcdTaskStore {
         return EtcdFutures.bounded(call, settings.requestTimeout());
     }
 
-    private void count(TaskRequest request, Applied applied, Throwable failure) {
+    /** Counts the call's outcome; after a failure that may have left etcd unknown, forgets the task's record. */
+    private void settle(TaskRequest request, Applied applied, Throwable failure) {
         if (failure == null) {
             metrics.transition(request.call(), applied.changed() ? Outcome.APPLIED : Outcome.UNCHANGED);
             return;
         }
         Throwable cause = EtcdFutures.unwrap(failure);
         boolean refused = cause instanceof TaskException e && !(e.error() instanceof TaskError.Unavailable);
+        if (!refused) {
+            // a write that timed out may or may not have landed: guess nothing about this task
+            known.forget(request.guid());
+        }
         metrics.transition(request.call(), refused ? Outcome.REFUSED : Outcome.FAILED);
     }
 }
