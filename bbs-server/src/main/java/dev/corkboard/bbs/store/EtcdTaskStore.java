@@ -106,12 +106,15 @@ public final class EtcdTaskStore {
     }
 
     /**
-     * Follows every change to the task table after {@code afterRevision} (0: from now). Events reach {@code sink} in
-     * revision order on one thread; see {@link TaskWatch}.
+     * Follows every change to the task table after {@code afterRevision}, or, given 0, every change after this call:
+     * "now" is the etcd revision read before this method returns, so a write made after it is always seen. Events
+     * reach {@code sink} in revision order on the watch's own thread; see {@link TaskWatch}.
+     *
+     * @throws TaskException with {@link TaskError.Unavailable} when, given 0, etcd does not say its revision in time
      */
     public TaskWatch watch(long afterRevision, TaskEventSink sink, int bufferCapacity) {
-        return TaskWatch.start(client.getWatchClient(), kv, keys, settings, metrics, afterRevision, sink,
-                bufferCapacity);
+        long after = afterRevision == 0 ? EtcdFutures.join(revision()) : afterRevision;
+        return TaskWatch.start(client.getWatchClient(), kv, keys, settings, metrics, after, sink, bufferCapacity);
     }
 
     /** The current etcd revision. */

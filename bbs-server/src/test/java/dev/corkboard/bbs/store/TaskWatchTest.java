@@ -51,6 +51,16 @@ class TaskWatchTest {
     }
 
     @Test
+    void aWatchFromNowSeesAWriteMadeTheMomentItReturns() {
+        RecordingSink sink = new RecordingSink();
+        try (TaskWatch watch = fixture.store.watch(0, sink, 100)) {
+            fixture.desire("t1");
+
+            await().untilAsserted(() -> assertEquals(List.of("created t1 PENDING"), sink.summary()));
+        }
+    }
+
+    @Test
     void aRemovalCarriesTheRecordAsItWasRemoved() {
         RecordingSink sink = new RecordingSink();
         try (TaskWatch watch = startedWatch(0, sink)) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "corkboard-bench",
         description = "On-demand Corkboard benchmarks against a real etcd. Not part of the test suite.",
-        subcommands = {StoreBenchmark.class, CommandLine.HelpCommand.class})
+        subcommands = {StoreBenchmark.class, StoreDemo.class, CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
 
     @Spec
@@ -24,7 +24,7 @@ public final class Bench implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a benchmark, e.g. 'store'");
+        throw new ParameterException(spec.commandLine(), "name a benchmark, e.g. 'store', or 'demo'");
     }
 
     public static void main(String[] args) {
