@@ -133,9 +133,13 @@ final class StoreFixture implements AutoCloseable {
 
     /** Another store on the same prefix through a connection of its own, as another BBS replica would have. */
     EtcdTaskStore anotherReplica() {
+        return anotherReplica(Clock.systemUTC());
+    }
+
+    EtcdTaskStore anotherReplica(Clock clock) {
         Client other = Client.builder().endpoints(endpoints.toArray(new String[0])).build();
         extraClients.add(other);
-        return new EtcdTaskStore(other, new TaskLifecycle(), Clock.systemUTC(), settings, registry);
+        return new EtcdTaskStore(other, new TaskLifecycle(), clock, settings, registry);
     }
 
     @Override
