@@ -128,7 +128,8 @@ public final class TaskValidation {
         return Optional.empty();
     }
 
-    private static Optional<TaskError.InvalidRequest> identifier(String field, String value) {
+    /** Checks a guid or executor id named by {@code field}. */
+    public static Optional<TaskError.InvalidRequest> identifier(String field, String value) {
         if (value == null || value.isEmpty()) {
             return invalid(field, "is required");
         }
@@ -138,7 +139,8 @@ public final class TaskValidation {
         return Optional.empty();
     }
 
-    private static Optional<TaskError.InvalidRequest> domain(String value) {
+    /** Checks a domain. */
+    public static Optional<TaskError.InvalidRequest> domain(String value) {
         if (value == null || value.isEmpty()) {
             return invalid("domain", "is required");
         }

@@ -92,7 +92,7 @@ public final class EtcdTaskStore {
 
     /** The task, or {@link TaskError.NotFound}. */
     public CompletableFuture<Task> get(String guid) {
-        Optional<TaskError.InvalidRequest> invalid = TaskValidation.check(new TaskRequest.Resolve(guid));
+        Optional<TaskError.InvalidRequest> invalid = TaskValidation.identifier("guid", guid);
         if (invalid.isPresent()) {
             return CompletableFuture.failedFuture(new TaskException(invalid.get()));
         }

@@ -72,13 +72,12 @@ final class TaskListing {
                         || filter.state().get() == TaskState.UNRECOGNIZED)) {
             throw invalid("state", "must be one of PENDING, CLAIMED, RUNNING, COMPLETED, RESOLVING");
         }
-        if (filter.domain().isPresent() && !TaskValidation.DOMAIN.matcher(filter.domain().get()).matches()) {
-            throw invalid("domain", "must match " + TaskValidation.DOMAIN.pattern());
-        }
-        if (filter.executorId().isPresent()
-                && !TaskValidation.IDENTIFIER.matcher(filter.executorId().get()).matches()) {
-            throw invalid("executor_id", "must match " + TaskValidation.IDENTIFIER.pattern());
-        }
+        filter.domain().flatMap(TaskValidation::domain).ifPresent(problem -> {
+            throw new TaskException(problem);
+        });
+        filter.executorId().flatMap(id -> TaskValidation.identifier("executor_id", id)).ifPresent(problem -> {
+            throw new TaskException(problem);
+        });
     }
 
     /** The key prefixes to walk, in order. */

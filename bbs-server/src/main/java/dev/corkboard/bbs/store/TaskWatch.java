@@ -1,5 +1,6 @@
 package dev.corkboard.bbs.store;
 
+import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskChanged;
@@ -55,6 +56,7 @@ public final class TaskWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskWatch.class);
     private static final int SCAN_PAGE = 1000;
+    private static final int RESYNC_ATTEMPTS = 10;
 
     /** Work for the delivery thread that is not an event. */
     private enum Signal { RESYNC, REWATCH }
@@ -199,9 +201,29 @@ public final class TaskWatch implements AutoCloseable {
         watchFrom(revision + 1);
     }
 
-    /** Reports the net change since the last revision seen, after etcd compacted the changes in between away. */
-    private void resync() {
+    /**
+     * Reports the net change since the last revision seen, after etcd compacted the changes in between away. A resync
+     * that fails part way (etcd unreachable, or compacted again mid-listing) is run again: what it already reported is
+     * in {@link #known}, so nothing is reported twice.
+     */
+    private void resync() throws InterruptedException {
         cancelWatcher();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                resyncOnce();
+                return;
+            } catch (TaskException e) {
+                if (!(e.error() instanceof TaskError.Unavailable) || attempt == RESYNC_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("task watch resync failed (attempt {} of {}), retrying: {}", attempt, RESYNC_ATTEMPTS,
+                        e.getMessage());
+                Thread.sleep(Math.min(100L << attempt, 2_000L));
+            }
+        }
+    }
+
+    private void resyncOnce() {
         Set<String> present = new HashSet<>();
         long snapshot = scan(0, false, (at, kvs) -> {
             for (KeyValue kv : kvs) {
