@@ -96,7 +96,12 @@ final class StoreFixture implements AutoCloseable {
     Set<String> expectedIndexKeys() {
         Set<String> expected = new TreeSet<>();
         for (KeyValue kv : rangeUnder(Keys.string(keys.tasksPrefix()), false)) {
-            Task task = TaskCodec.decode(kv);
+            Task task;
+            try {
+                task = TaskCodec.decode(kv);
+            } catch (dev.corkboard.bbs.state.TaskException e) {
+                continue; // a corrupt record planted by a test has no index keys
+            }
             for (String key : keys.indexKeysOf(task)) {
                 expected.add(key.substring(settings.prefix().length()));
             }

@@ -9,7 +9,6 @@ import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
-import dev.corkboard.testkit.EtcdExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,22 +30,17 @@ class TaskStoreContentionTest {
     private static final int RACERS = 8;
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final StoreExtension store = new StoreExtension();
 
     private StoreFixture fixture;
     private final List<EtcdTaskStore> replicas = new ArrayList<>();
 
     @BeforeEach
     void open() {
-        fixture = new StoreFixture(etcd.endpoints());
+        fixture = store.fixture();
         for (int i = 0; i < RACERS; i++) {
             replicas.add(fixture.anotherReplica());
         }
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
     }
 
     @Test

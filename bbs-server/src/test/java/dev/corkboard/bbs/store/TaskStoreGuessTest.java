@@ -9,8 +9,6 @@ import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
-import dev.corkboard.testkit.EtcdExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskStoreGuessTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final StoreExtension store = new StoreExtension();
 
     private StoreFixture fixture;
     private EtcdTaskStore here;
@@ -30,15 +28,9 @@ class TaskStoreGuessTest {
 
     @BeforeEach
     void open() {
-        fixture = new StoreFixture(etcd.endpoints());
+        fixture = store.fixture();
         here = fixture.anotherReplica();
         elsewhere = fixture.anotherReplica();
-    }
-
-    @AfterEach
-    void close() {
-        fixture.assertIndexExact();
-        fixture.close();
     }
 
     @Test
@@ -100,7 +92,7 @@ class TaskStoreGuessTest {
                 () -> call(here, new TaskRequest.Resolving("t1"))).error());
     }
 
-    private static Task call(EtcdTaskStore store, TaskRequest request) {
-        return StoreFixture.join(store.apply(request));
+    private static Task call(EtcdTaskStore replica, TaskRequest request) {
+        return StoreFixture.join(replica.apply(request));
     }
 }

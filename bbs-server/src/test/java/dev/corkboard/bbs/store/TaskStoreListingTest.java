@@ -10,12 +10,10 @@ import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
-import dev.corkboard.testkit.EtcdExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,18 +21,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskStoreListingTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final StoreExtension store = new StoreExtension();
 
     private StoreFixture fixture;
 
     @BeforeEach
     void open() {
-        fixture = new StoreFixture(etcd.endpoints());
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
+        fixture = store.fixture();
     }
 
     @Test
@@ -142,7 +135,7 @@ class TaskStoreListingTest {
         desire("builds", "a", "b", "c");
         TaskPage first = page(TaskFilter.all(), 1, Optional.empty());
         fixture.desire("d", "builds");
-        fixture.client.getKVClient().compact(fixture.join(fixture.store.revision())).join();
+        fixture.client.getKVClient().compact(StoreFixture.join(fixture.store.revision())).join();
 
         TaskError error = assertThrows(TaskException.class,
                 () -> page(TaskFilter.all(), 1, first.nextPageToken())).error();
@@ -165,7 +158,7 @@ class TaskStoreListingTest {
     }
 
     private TaskPage page(TaskFilter filter, int size, Optional<String> token) {
-        return fixture.join(fixture.store.list(filter, size, token));
+        return StoreFixture.join(fixture.store.list(filter, size, token));
     }
 
     private List<Task> all(TaskFilter filter) {

@@ -8,7 +8,6 @@ import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskLifecycle;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
-import dev.corkboard.testkit.EtcdExtension;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,7 +33,7 @@ class TaskStoreRandomSequenceTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final StoreExtension store = new StoreExtension();
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 7, 42})
@@ -44,45 +43,44 @@ class TaskStoreRandomSequenceTest {
         TaskLifecycle model = new TaskLifecycle();
         Map<String, Task> expected = new HashMap<>();
         Map<Class<?>, Integer> decisions = new HashMap<>();
-        try (StoreFixture fixture = new StoreFixture(etcd.endpoints())) {
-            List<EtcdTaskStore> replicas = List.of(fixture.anotherReplica(clock), fixture.anotherReplica(clock));
-            for (int step = 0; step < STEPS; step++) {
-                // half the calls are what an actor would do next, half anything at all
-                TaskRequest request = random.nextBoolean() ? randomCall(random) : nextCall(random, expected);
-                EtcdTaskStore replica = replicas.get(random.nextInt(replicas.size()));
-                String context = "seed " + seed + " step " + step + ": " + request;
+        StoreFixture fixture = store.fixture();
+        List<EtcdTaskStore> replicas = List.of(fixture.anotherReplica(clock), fixture.anotherReplica(clock));
+        for (int step = 0; step < STEPS; step++) {
+            // half the calls are what an actor would do next, half anything at all
+            TaskRequest request = random.nextBoolean() ? randomCall(random) : nextCall(random, expected);
+            EtcdTaskStore replica = replicas.get(random.nextInt(replicas.size()));
+            String context = "seed " + seed + " step " + step + ": " + request;
 
-                Decision decision = model.decide(Optional.ofNullable(expected.get(request.guid())), request, NOW);
-                decisions.merge(decision.getClass(), 1, Integer::sum);
-                Object answer = answer(replica, request);
+            Decision decision = model.decide(Optional.ofNullable(expected.get(request.guid())), request, NOW);
+            decisions.merge(decision.getClass(), 1, Integer::sum);
+            Object answer = answer(replica, request);
 
-                if (decision instanceof Decision.Refused refused) {
-                    assertEquals(refused.error(), answer, context);
-                } else if (decision instanceof Decision.Write write) {
-                    assertEquals(write.task(), answer, context);
-                    expected.put(request.guid(), write.task());
-                } else if (decision instanceof Decision.Remove remove) {
-                    assertEquals(remove.task(), answer, context);
-                    expected.remove(request.guid());
-                } else {
-                    assertEquals(((Decision.Unchanged) decision).task(), answer, context);
-                }
-                fixture.assertIndexExact();
+            if (decision instanceof Decision.Refused refused) {
+                assertEquals(refused.error(), answer, context);
+            } else if (decision instanceof Decision.Write write) {
+                assertEquals(write.task(), answer, context);
+                expected.put(request.guid(), write.task());
+            } else if (decision instanceof Decision.Remove remove) {
+                assertEquals(remove.task(), answer, context);
+                expected.remove(request.guid());
+            } else {
+                assertEquals(((Decision.Unchanged) decision).task(), answer, context);
             }
-            for (String guid : GUIDS) {
-                assertEquals(Optional.ofNullable(expected.get(guid)), stored(fixture, guid), "seed " + seed);
-            }
-            // the walk must have moved tasks, not only collected refusals
-            assertTrue(decisions.getOrDefault(Decision.Write.class, 0) >= 100, "writes: " + decisions);
-            assertTrue(decisions.getOrDefault(Decision.Remove.class, 0) >= 10, "removes: " + decisions);
-            assertTrue(decisions.getOrDefault(Decision.Unchanged.class, 0) >= 5, "no-ops: " + decisions);
+            fixture.assertIndexExact();
         }
+        for (String guid : GUIDS) {
+            assertEquals(Optional.ofNullable(expected.get(guid)), stored(fixture, guid), "seed " + seed);
+        }
+        // the walk must have moved tasks, not only collected refusals
+        assertTrue(decisions.getOrDefault(Decision.Write.class, 0) >= 100, "writes: " + decisions);
+        assertTrue(decisions.getOrDefault(Decision.Remove.class, 0) >= 10, "removes: " + decisions);
+        assertTrue(decisions.getOrDefault(Decision.Unchanged.class, 0) >= 5, "no-ops: " + decisions);
     }
 
     /** The task the call returned, or the error it was refused with. */
-    private static Object answer(EtcdTaskStore store, TaskRequest request) {
+    private static Object answer(EtcdTaskStore replica, TaskRequest request) {
         try {
-            return StoreFixture.join(store.apply(request));
+            return StoreFixture.join(replica.apply(request));
         } catch (TaskException e) {
             return e.error();
         }

@@ -15,10 +15,8 @@ import dev.corkboard.proto.v1.Resources;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskDefinition;
 import dev.corkboard.proto.v1.TaskState;
-import dev.corkboard.testkit.EtcdExtension;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,19 +24,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskStoreTransitionsTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final StoreExtension store = new StoreExtension();
 
     private StoreFixture fixture;
 
     @BeforeEach
     void open() {
-        fixture = new StoreFixture(etcd.endpoints());
-    }
-
-    @AfterEach
-    void close() {
-        fixture.assertIndexExact();
-        fixture.close();
+        fixture = store.fixture();
     }
 
     @Test
@@ -53,12 +45,12 @@ class TaskStoreTransitionsTest {
     @Test
     void desiringAgainWithTheSameDefinitionSucceedsWithoutWriting() throws Exception {
         Task first = fixture.desire("t1");
-        long revision = fixture.join(fixture.store.revision());
+        long revision = StoreFixture.join(fixture.store.revision());
 
         Task again = fixture.desire("t1");
 
         assertEquals(first, again);
-        assertEquals(revision, fixture.join(fixture.store.revision()), "an idempotent repeat must not write");
+        assertEquals(revision, StoreFixture.join(fixture.store.revision()), "an idempotent repeat must not write");
     }
 
     @Test
@@ -222,7 +214,7 @@ class TaskStoreTransitionsTest {
         assertEquals("definition.resources.memory_mb", invalidField(new TaskRequest.Desire("t1", "d", negative)));
         assertEquals("definition", invalidField(new TaskRequest.Desire("t1", "d", oversized)));
         assertEquals("executor_id", invalidField(new TaskRequest.Claim("t1", "")));
-        assertEquals(0, fixture.join(fixture.store.list(TaskFilter.all(), 0, java.util.Optional.empty()))
+        assertEquals(0, StoreFixture.join(fixture.store.list(TaskFilter.all(), 0, java.util.Optional.empty()))
                 .tasks().size());
     }
 

@@ -68,7 +68,7 @@ class TaskWatchFailureTest {
                     viaOthers.apply(new TaskRequest.Claim("changed", "cell-1"));
                     viaOthers.apply(new TaskRequest.Resolve("removed"));
                     viaOthers.desire("created");
-                    long compactAt = viaOthers.join(viaOthers.store.revision());
+                    long compactAt = StoreFixture.join(viaOthers.store.revision());
                     viaOthers.client.getKVClient().compact(compactAt).join();
                     watched.start();
 
@@ -90,7 +90,7 @@ class TaskWatchFailureTest {
 
     private static Map<String, Task> table(StoreFixture fixture) {
         Map<String, Task> table = new HashMap<>();
-        for (Task task : fixture.join(fixture.store.list(TaskFilter.all(), 1000, java.util.Optional.empty()))
+        for (Task task : StoreFixture.join(fixture.store.list(TaskFilter.all(), 1000, java.util.Optional.empty()))
                 .tasks()) {
             table.put(task.getGuid(), task);
         }

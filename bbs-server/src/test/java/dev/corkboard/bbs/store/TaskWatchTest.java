@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskEvent;
-import dev.corkboard.testkit.EtcdExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,18 +20,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskWatchTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final StoreExtension store = new StoreExtension();
 
     private StoreFixture fixture;
 
     @BeforeEach
     void open() {
-        fixture = new StoreFixture(etcd.endpoints());
-    }
-
-    @AfterEach
-    void close() {
-        fixture.close();
+        fixture = store.fixture();
     }
 
     @Test
@@ -76,7 +69,7 @@ class TaskWatchTest {
     @Test
     void aWatchStartedAfterARevisionDeliversOnlyLaterChanges() {
         fixture.desire("t1");
-        long after = fixture.join(fixture.store.revision());
+        long after = StoreFixture.join(fixture.store.revision());
         fixture.apply(new TaskRequest.Claim("t1", "cell-1"));
         fixture.desire("t2");
 
@@ -90,9 +83,9 @@ class TaskWatchTest {
     @Test
     void startingAfterACompactedRevisionEndsWithResyncRequired() {
         fixture.desire("t1");
-        long old = fixture.join(fixture.store.revision());
+        long old = StoreFixture.join(fixture.store.revision());
         fixture.apply(new TaskRequest.Claim("t1", "cell-1"));
-        long now = fixture.join(fixture.store.revision());
+        long now = StoreFixture.join(fixture.store.revision());
         fixture.client.getKVClient().compact(now).join();
 
         RecordingSink sink = new RecordingSink();
@@ -171,7 +164,7 @@ class TaskWatchTest {
 
     /** Starts a watch and waits until it has seeded, so that later writes are certain to be after its start. */
     private TaskWatch startedWatch(long after, TaskEventSink sink, int capacity) {
-        long before = fixture.join(fixture.store.revision());
+        long before = StoreFixture.join(fixture.store.revision());
         TaskWatch watch = fixture.store.watch(after, sink, capacity);
         await().atMost(Duration.ofSeconds(10)).until(() -> watch.lastRevision() >= before);
         return watch;
