@@ -17,7 +17,7 @@ public final class Reasons {
 
     /** The reason itself when it fits in {@link #MAX_BYTES}; otherwise its longest prefix that fits with the marker. */
     public static String truncate(String reason) {
-        if (reason.length() * 3 <= MAX_BYTES || utf8Length(reason, reason.length()) <= MAX_BYTES) {
+        if (reason.length() * 3 <= MAX_BYTES || utf8Length(reason) <= MAX_BYTES) {
             return reason;
         }
         int budget = MAX_BYTES - MARKER_BYTES;
@@ -36,9 +36,9 @@ public final class Reasons {
         return reason.substring(0, end) + TRUNCATION_MARKER;
     }
 
-    private static int utf8Length(String text, int end) {
+    private static int utf8Length(String text) {
         int bytes = 0;
-        for (int i = 0; i < end; ) {
+        for (int i = 0; i < text.length(); ) {
             int codePoint = text.codePointAt(i);
             bytes += utf8Size(codePoint);
             i += Character.charCount(codePoint);

@@ -25,13 +25,7 @@ final class EtcdFutures {
      */
     static <T> CompletableFuture<T> bounded(CompletableFuture<T> call, Duration deadline) {
         return call.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((value, failure) -> {
-                    if (failure == null) {
-                        return CompletableFuture.completedFuture(value);
-                    }
-                    return CompletableFuture.<T>failedFuture(translate(failure, deadline));
-                })
-                .thenCompose(f -> f);
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(translate(failure, deadline)));
     }
 
     static Throwable unwrap(Throwable failure) {

@@ -123,10 +123,6 @@ public final class EtcdTaskStore {
                 .thenApply(response -> response.getHeader().getRevision());
     }
 
-    public TaskLifecycle lifecycle() {
-        return lifecycle;
-    }
-
     /** What the record probably is, cheapest first: the last one seen, "absent" for a desire, a serializable read. */
     private CompletableFuture<StoredTask> guess(TaskRequest request) {
         Optional<StoredTask> last = known.get(request.guid());

@@ -35,11 +35,6 @@ final class Keys {
         return tasksPrefix;
     }
 
-    /** Everything Corkboard stores, for tests and tooling. */
-    ByteSequence root() {
-        return bytes(prefix + "/");
-    }
-
     String stateIndex(TaskState state, String domain, String guid) {
         return stateIndexPrefix(state) + domain + "/" + guid;
     }

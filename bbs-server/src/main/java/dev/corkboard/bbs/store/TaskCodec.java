@@ -7,11 +7,30 @@ import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Task records in etcd are the protobuf bytes of {@link Task}. Anything else is a corrupt record. */
 final class TaskCodec {
 
+    private static final Logger log = LoggerFactory.getLogger(TaskCodec.class);
+
     private TaskCodec() {}
+
+    /**
+     * The record, or empty when it cannot be parsed; such a record is counted and logged, never fatal, so one bad
+     * record cannot hide the others from a listing or a watch.
+     */
+    static Optional<Task> decodeOrSkip(KeyValue kv, StoreMetrics metrics) {
+        try {
+            return Optional.of(decode(kv));
+        } catch (TaskException e) {
+            metrics.unparseable();
+            log.warn("skipping unparseable task record: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
 
     static ByteSequence encode(Task task) {
         return ByteSequence.from(task.toByteArray());

@@ -56,7 +56,7 @@ final class TaskListing {
             validate(filter, pageSize);
             int limit = pageSize == 0 ? settings.defaultPageSize() : pageSize;
             List<String> ranges = ranges(filter);
-            Cursor cursor = pageToken.isPresent() ? Cursor.decode(pageToken.get(), ranges) : Cursor.start(ranges);
+            Cursor cursor = pageToken.isPresent() ? Cursor.decode(pageToken.get(), ranges) : Cursor.START;
             return page(filter, ranges, cursor, limit, new ArrayList<>(), cursor.revision());
         } catch (TaskException e) {
             return CompletableFuture.failedFuture(e);
@@ -186,16 +186,10 @@ final class TaskListing {
         });
     }
 
-    /** Unparseable records are counted, logged and left out: one bad record must not hide the others. */
     private List<Task> decodeAll(List<KeyValue> kvs) {
         List<Task> tasks = new ArrayList<>(kvs.size());
         for (KeyValue kv : kvs) {
-            try {
-                tasks.add(TaskCodec.decode(kv));
-            } catch (TaskException e) {
-                metrics.unparseable();
-                log.warn("skipping unparseable task record: {}", e.getMessage());
-            }
+            TaskCodec.decodeOrSkip(kv, metrics).ifPresent(tasks::add);
         }
         return tasks;
     }
@@ -213,9 +207,7 @@ final class TaskListing {
     /** Where the next page starts: a revision (0 until the first page is read), a range and the last key served. */
     private record Cursor(long revision, int range, Optional<String> afterKey) {
 
-        static Cursor start(List<String> ranges) {
-            return new Cursor(0, 0, Optional.empty());
-        }
+        static final Cursor START = new Cursor(0, 0, Optional.empty());
 
         String encode() {
             String text = revision + "|" + range + "|" + afterKey.orElse("");

@@ -401,13 +401,7 @@ public final class TaskWatch implements AutoCloseable {
     }
 
     private Optional<Task> decode(KeyValue kv) {
-        try {
-            return Optional.of(TaskCodec.decode(kv));
-        } catch (TaskException e) {
-            metrics.unparseable();
-            log.warn("skipping unparseable task record in watch: {}", e.getMessage());
-            return Optional.empty();
-        }
+        return TaskCodec.decodeOrSkip(kv, metrics);
     }
 
     private static String guidOf(KeyValue kv) {
