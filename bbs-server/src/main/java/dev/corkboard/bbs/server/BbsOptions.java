@@ -8,12 +8,15 @@ import picocli.CommandLine.Option;
  * The BBS server's settings as text, the way picocli fills them from flags, then environment variables, then the
  * {@code --config} file, then these defaults ({@link ConfigDefaults}). {@link BbsConfig#from} checks and converts them.
  */
-@Command(name = "bbs-server", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bbs-server", sortOptions = false,
         description = "Serves the Corkboard task API (corkboard.v1.TaskService) on top of etcd.%n"
                 + "Every option can also be set by the environment variable CORKBOARD_<OPTION> (upper case, dashes as"
                 + " underscores, e.g. CORKBOARD_ETCD_ENDPOINTS) or by the key <option> (e.g. etcd-endpoints) in the"
                 + " properties file given by --config; flags win over the environment, which wins over the file.")
 final class BbsOptions {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+    boolean help;
 
     @Option(names = ConfigDefaults.CONFIG_OPTION, paramLabel = "FILE", defaultValue = "",
             description = "Properties file of settings (keys are option names without dashes).")

@@ -94,7 +94,9 @@ public final class ErrorStatus {
         if (cause instanceof StatusRuntimeException status) {
             return status;
         }
-        MDC.put(CallMetrics.TASK_GUID, guid);
+        if (!guid.isEmpty()) {
+            MDC.put(CallMetrics.TASK_GUID, guid);
+        }
         try {
             log.error("unexpected failure of a task call", cause);
         } finally {

@@ -25,6 +25,7 @@ import dev.corkboard.proto.v1.TaskState;
 import dev.corkboard.proto.v1.WatchTasksRequest;
 import dev.corkboard.proto.v1.WatchTasksResponse;
 import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
@@ -32,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * {@code corkboard.v1.TaskService}: maps each protobuf request to a {@link TaskRequest}, hands it to the
@@ -43,6 +47,8 @@ import java.util.function.Supplier;
  * apply, which is safe because every call is idempotent for the same actor.
  */
 public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskGrpcService.class);
 
     private final EtcdTaskStore store;
     private final TaskCounters counters;
@@ -159,7 +165,9 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                 return;
             }
             if (failure != null) {
-                observer.onError(ErrorStatus.exception(failure, guid));
+                StatusRuntimeException status = ErrorStatus.exception(failure, guid);
+                logAbout(guid, "call refused: {}", status.getStatus());
+                observer.onError(status);
                 return;
             }
             R response;
@@ -169,9 +177,27 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                 observer.onError(ErrorStatus.exception(e, guid));
                 return;
             }
+            logAbout(guid, "call answered", null);
             observer.onNext(response);
             observer.onCompleted();
         });
+    }
+
+    /** Logs at debug level with the task guid in the MDC: answers come on etcd's threads, outside the call's MDC. */
+    private static void logAbout(String guid, String message, Object argument) {
+        if (!log.isDebugEnabled()) {
+            return;
+        }
+        if (guid.isEmpty()) {
+            log.debug(message, argument);
+            return;
+        }
+        MDC.put(CallMetrics.TASK_GUID, guid);
+        try {
+            log.debug(message, argument);
+        } finally {
+            MDC.remove(CallMetrics.TASK_GUID);
+        }
     }
 
     /** The listing filter; an unset field matches every task, an unknown state number is refused. */
