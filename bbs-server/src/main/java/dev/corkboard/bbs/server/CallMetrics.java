@@ -9,10 +9,12 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.MDC;
 
 /**
@@ -26,17 +28,24 @@ public final class CallMetrics implements ServerInterceptor {
     /** MDC key of the task a log line is about. */
     public static final String TASK_GUID = "task_guid";
     public static final String TIMER = "corkboard.grpc.server.calls";
+    /** Gauge of calls started and not yet ended. */
+    public static final String ACTIVE = "corkboard.grpc.server.calls.active";
 
     private final MeterRegistry registry;
+    private final AtomicInteger active = new AtomicInteger();
 
     public CallMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder(ACTIVE, active, AtomicInteger::get)
+                .description("gRPC calls in progress, watch streams included")
+                .register(registry);
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         Recorder recorder = new Recorder(call.getMethodDescriptor().getFullMethodName(), System.nanoTime());
+        active.incrementAndGet();
         ServerCall<Q, R> recorded = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
@@ -61,6 +70,7 @@ public final class CallMetrics implements ServerInterceptor {
 
         void record(Status.Code code) {
             if (recorded.compareAndSet(false, true)) {
+                active.decrementAndGet();
                 Timer.builder(TIMER)
                         .description("gRPC calls served, by method and status code")
                         .tag("method", method)
