@@ -24,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +86,19 @@ class BbsServerProcessIT {
             assertTrue(output.lines().filter(line -> !line.isBlank()).allMatch(line -> line.startsWith("{")),
                     "every log line is a JSON object:\n" + output);
         }
+    }
+
+    @Test
+    void theLauncherRefusesABadSettingNamingItAndExitsWithStatusTwo() throws Exception {
+        Path jar = Path.of(System.getProperty("corkboard.bbs.jar", "target/missing.jar"));
+        ProcessBuilder builder = new ProcessBuilder(Path.of("..", "deploy", "bin", "bbs-server").toString(),
+                "--listen", "abc").redirectErrorStream(true);
+        builder.environment().put("CORKBOARD_BBS_JAR", jar.toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, process.exitValue(), output);
+        assertTrue(output.contains("--listen: expected host:port, got 'abc'"), output);
     }
 
     private static List<String> services(ManagedChannel channel) throws Exception {
