@@ -130,8 +130,24 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                     "must not be negative, was " + request.getAfterRevision())));
             return;
         }
-        new WatchStream((ServerCallStreamObserver<WatchTasksResponse>) observer, subscribers)
-                .open(store, request.getAfterRevision(), watchBuffer);
+        WatchStream stream = new WatchStream((ServerCallStreamObserver<WatchTasksResponse>) observer, subscribers);
+        long after = request.getAfterRevision();
+        if (after == 0) {
+            stream.open(store, 0, watchBuffer);
+            return;
+        }
+        // etcd answers a watch from a revision it has not reached with an error that reads like an outage
+        store.revision().whenComplete((current, failure) -> {
+            if (failure != null) {
+                stream.refuse(ErrorStatus.exception(failure, ""));
+            } else if (after > current) {
+                stream.refuse(ErrorStatus.exception(new TaskError.InvalidRequest("after_revision", "is " + after
+                        + ", ahead of etcd's current revision " + current
+                        + "; watch after the revision of a listing or of an event received")));
+            } else {
+                stream.open(store, after, watchBuffer);
+            }
+        });
     }
 
     private void apply(TaskRequest request, StreamObserver<TaskResponse> observer,

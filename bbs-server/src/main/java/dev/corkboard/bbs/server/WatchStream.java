@@ -9,6 +9,7 @@ import dev.corkboard.proto.v1.ResyncRequired;
 import dev.corkboard.proto.v1.TaskEvent;
 import dev.corkboard.proto.v1.WatchTasksResponse;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
 
@@ -39,15 +40,28 @@ final class WatchStream implements TaskEventSink {
     private Optional<Status> endWith = Optional.empty();
     private volatile long sentRevision;
 
+    /** Must be created while the service method runs: gRPC takes the handlers only then. */
     WatchStream(ServerCallStreamObserver<WatchTasksResponse> call, WatchSubscribers subscribers) {
         this.call = call;
         this.subscribers = subscribers;
+        call.setOnCancelHandler(this::cancel);
+        call.setOnReadyHandler(this::wake);
+    }
+
+    /** Ends the call before {@link #open}: nothing else talks to it yet. */
+    void refuse(StatusRuntimeException status) {
+        if (!call.isCancelled()) {
+            call.onError(status);
+        }
     }
 
     /** Starts following the store after {@code afterRevision} (0: from now), or ends the call at once with why not. */
     void open(EtcdTaskStore store, long afterRevision, int bufferCapacity) {
-        call.setOnCancelHandler(this::cancel);
-        call.setOnReadyHandler(this::wake);
+        synchronized (lock) {
+            if (cancelled) {
+                return;
+            }
+        }
         Optional<Status> refused = subscribers.admit(this);
         if (refused.isPresent()) {
             call.onError(refused.get().asRuntimeException());

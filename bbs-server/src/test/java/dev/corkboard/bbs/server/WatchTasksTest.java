@@ -91,6 +91,18 @@ class WatchTasksTest {
     }
 
     @Test
+    void aWatchAfterARevisionEtcdHasNotReachedIsInvalid() {
+        BbsFixture f = bbs.fixture();
+        long future = revisionNow(f) + 1_000_000;
+
+        WatchRecorder watch = WatchRecorder.watch(f.channel, future);
+
+        Status status = watch.ended.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
+        assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), status.toString());
+        assertTrue(status.getDescription().contains("after_revision"), status.getDescription());
+    }
+
+    @Test
     void aCallerThatCancelsReleasesItsStoreWatch() {
         BbsFixture f = bbs.fixture();
         WatchRecorder watch = WatchRecorder.watch(f.channel, revisionNow(f));
