@@ -79,6 +79,14 @@ public final class EtcdTaskStore {
      * exceptionally with a {@link TaskException} carrying the refusal.
      */
     public CompletableFuture<Task> apply(TaskRequest request) {
+        return applyReporting(request).thenApply(Applied::task);
+    }
+
+    /**
+     * Like {@link #apply}, and also says whether the call wrote the task or was a repeat that changed nothing, for
+     * callers that count transitions (the server counts tasks started, succeeded and failed once each).
+     */
+    public CompletableFuture<Applied> applyReporting(TaskRequest request) {
         Optional<TaskError.InvalidRequest> invalid = TaskValidation.check(request);
         if (invalid.isPresent()) {
             metrics.transition(request.call(), Outcome.REFUSED);
@@ -86,8 +94,7 @@ public final class EtcdTaskStore {
         }
         return guess(request)
                 .thenCompose(stored -> attempt(request, stored, true, 1))
-                .whenComplete((applied, failure) -> settle(request, applied, failure))
-                .thenApply(Applied::task);
+                .whenComplete((applied, failure) -> settle(request, applied, failure));
     }
 
     /** The task, or {@link TaskError.NotFound}. */
@@ -140,8 +147,11 @@ public final class EtcdTaskStore {
         return bounded(response).thenApply(r -> seen(guid, r.getKvs()));
     }
 
-    /** The task a call left, and whether the call wrote it. */
-    private record Applied(Task task, boolean changed) {}
+    /**
+     * The task a call left, and whether the call wrote it ({@code false} for a repeat that found the task already
+     * as the call would leave it).
+     */
+    public record Applied(Task task, boolean changed) {}
 
     private CompletableFuture<Applied> attempt(TaskRequest request, StoredTask stored, boolean stale, int attempt) {
         Decision decision = lifecycle.decide(stored.task(), request, clock.instant());

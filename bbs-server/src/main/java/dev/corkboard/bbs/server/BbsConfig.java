@@ -1,0 +1,103 @@
+package dev.corkboard.bbs.server;
+
+import dev.corkboard.bbs.config.ConfigDefaults;
+import dev.corkboard.bbs.config.HostPort;
+import dev.corkboard.bbs.config.InvalidConfigException;
+import dev.corkboard.bbs.config.SettingParser;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+
+/**
+ * Everything a BBS server is started with, read once and checked at startup.
+ *
+ * @param listen gRPC listen address (port 0: any free port)
+ * @param etcdEndpoints etcd client URLs
+ * @param etcdPrefix key prefix of every Corkboard key
+ * @param requestTimeout deadline of one etcd round trip
+ * @param metricsListen address of the Prometheus and health HTTP endpoint; empty: none
+ * @param maxInboundMessageBytes largest request accepted
+ * @param maxWatchSubscribers most WatchTasks streams served at once
+ * @param watchBuffer events buffered per WatchTasks stream before a slow reader is cut off
+ * @param shutdownGrace how long in-flight calls may finish on shutdown
+ * @param tls server certificate and key, and the CA of client certificates under mutual TLS; empty: plaintext
+ */
+public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPrefix, Duration requestTimeout,
+        Optional<HostPort> metricsListen, int maxInboundMessageBytes, int maxWatchSubscribers, int watchBuffer,
+        Duration shutdownGrace, Optional<Tls> tls) {
+
+    /** The prefix of the environment variables that configure the BBS server. */
+    public static final String ENV_PREFIX = "CORKBOARD_";
+
+    /** Certificate files for TLS; {@code clientCa} present means clients must present a certificate (mutual TLS). */
+    public record Tls(Path certChain, Path privateKey, Optional<Path> clientCa) {}
+
+    public BbsConfig {
+        etcdEndpoints = List.copyOf(etcdEndpoints);
+    }
+
+    /**
+     * Reads the configuration from flags, then {@code env} ({@code CORKBOARD_*}), then the {@code --config} file, then
+     * the defaults.
+     *
+     * @throws InvalidConfigException naming every bad setting and what it accepts
+     * @throws CommandLine.ParameterException for unknown flags or a missing flag value
+     */
+    public static BbsConfig parse(String[] args, Map<String, String> env) {
+        ConfigDefaults defaults = ConfigDefaults.load(ENV_PREFIX, args, env);
+        BbsOptions options = new BbsOptions();
+        CommandLine line = new CommandLine(options).setDefaultValueProvider(defaults);
+        line.parseArgs(args);
+        defaults.requireKnownKeys(line.getCommandSpec());
+        return from(options);
+    }
+
+    static BbsConfig from(BbsOptions options) {
+        SettingParser parse = new SettingParser();
+        HostPort listen = parse.hostPort("--listen", options.listen);
+        List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcdEndpoints);
+        String prefix = options.etcdPrefix.trim();
+        parse.require(prefix.length() > 1 && prefix.startsWith("/") && !prefix.endsWith("/"), "--etcd-prefix",
+                "expected a key prefix that starts and does not end with '/', such as /corkboard/v1, got '"
+                        + options.etcdPrefix + "'");
+        Duration requestTimeout = parse.duration("--request-timeout", options.requestTimeout);
+        Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
+        int maxInbound = parse.integer("--max-inbound-message-size", options.maxInboundMessageSize, 64 * 1024,
+                64 * 1024 * 1024);
+        int maxWatches = parse.integer("--max-watch-subscribers", options.maxWatchSubscribers, 1, 1_000_000);
+        int watchBuffer = parse.integer("--watch-buffer", options.watchBuffer, 1, 1_000_000);
+        Duration grace = parse.duration("--shutdown-grace-period", options.shutdownGracePeriod);
+        Optional<Tls> tls = tls(parse, options);
+        parse.throwIfAny();
+        return new BbsConfig(listen, endpoints, prefix, requestTimeout, metrics, maxInbound, maxWatches, watchBuffer,
+                grace, tls);
+    }
+
+    private static Optional<Tls> tls(SettingParser parse, BbsOptions options) {
+        Optional<Path> cert = parse.readableFile("--tls-cert", options.tlsCert);
+        Optional<Path> key = parse.readableFile("--tls-key", options.tlsKey);
+        Optional<Path> clientCa = parse.readableFile("--tls-client-ca", options.tlsClientCa);
+        parse.require(cert.isPresent() == key.isPresent(), cert.isPresent() ? "--tls-key" : "--tls-cert",
+                "expected --tls-cert and --tls-key together, got only " + (cert.isPresent() ? "--tls-cert"
+                        : "--tls-key"));
+        parse.require(clientCa.isEmpty() || cert.isPresent(), "--tls-client-ca",
+                "expected together with --tls-cert and --tls-key (mutual TLS needs server TLS)");
+        return cert.isPresent() && key.isPresent() ? Optional.of(new Tls(cert.get(), key.get(), clientCa))
+                : Optional.empty();
+    }
+
+    /** The same configuration listening on {@code address}. */
+    public BbsConfig withListen(HostPort address) {
+        return new BbsConfig(address, etcdEndpoints, etcdPrefix, requestTimeout, metricsListen,
+                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls);
+    }
+
+    /** The etcd endpoints as jetcd takes them. */
+    String[] endpointStrings() {
+        return etcdEndpoints.stream().map(URI::toString).toArray(String[]::new);
+    }
+}

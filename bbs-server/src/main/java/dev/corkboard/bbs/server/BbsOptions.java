@@ -1,0 +1,73 @@
+package dev.corkboard.bbs.server;
+
+import dev.corkboard.bbs.config.ConfigDefaults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The BBS server's settings as text, the way picocli fills them from flags, then environment variables, then the
+ * {@code --config} file, then these defaults ({@link ConfigDefaults}). {@link BbsConfig#from} checks and converts them.
+ */
+@Command(name = "bbs-server", sortOptions = false,
+        description = "Serves the Corkboard task API (corkboard.v1.TaskService) on top of etcd.%n"
+                + "Every option can also be set by the environment variable CORKBOARD_<OPTION> (upper case, dashes as"
+                + " underscores, e.g. CORKBOARD_ETCD_ENDPOINTS) or by the key <option> (e.g. etcd-endpoints) in the"
+                + " properties file given by --config; flags win over the environment, which wins over the file.")
+final class BbsOptions {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
+    boolean help;
+
+    @Option(names = ConfigDefaults.CONFIG_OPTION, paramLabel = "FILE", defaultValue = "",
+            description = "Properties file of settings (keys are option names without dashes).")
+    String config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8686",
+            description = "gRPC listen address; port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
+    String listen;
+
+    @Option(names = "--etcd-endpoints", paramLabel = "URLS", defaultValue = "http://127.0.0.1:2379",
+            description = "Comma-separated etcd client URLs. Default: ${DEFAULT-VALUE}.")
+    String etcdEndpoints;
+
+    @Option(names = "--etcd-prefix", paramLabel = "PREFIX", defaultValue = "/corkboard/v1",
+            description = "Key prefix of every Corkboard key in etcd. Default: ${DEFAULT-VALUE}.")
+    String etcdPrefix;
+
+    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Deadline of one etcd round trip; past it a call fails as UNAVAILABLE. Default: ${DEFAULT-VALUE}.")
+    String requestTimeout;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT|off", defaultValue = "0.0.0.0:8687",
+            description = "HTTP address of GET /metrics (Prometheus) and GET /healthz; 'off' disables it."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String metricsListen;
+
+    @Option(names = "--max-inbound-message-size", paramLabel = "BYTES", defaultValue = "1MiB",
+            description = "Largest request accepted (task definitions are capped at 256KiB). Default: ${DEFAULT-VALUE}.")
+    String maxInboundMessageSize;
+
+    @Option(names = "--max-watch-subscribers", paramLabel = "N", defaultValue = "1000",
+            description = "Most WatchTasks streams served at once. Default: ${DEFAULT-VALUE}.")
+    String maxWatchSubscribers;
+
+    @Option(names = "--watch-buffer", paramLabel = "EVENTS", defaultValue = "1024",
+            description = "Events buffered per WatchTasks stream before a slow reader is cut off. Default: ${DEFAULT-VALUE}.")
+    String watchBuffer;
+
+    @Option(names = "--shutdown-grace-period", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long in-flight calls may finish after SIGTERM. Default: ${DEFAULT-VALUE}.")
+    String shutdownGracePeriod;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", defaultValue = "",
+            description = "PEM certificate chain of the server; with --tls-key turns TLS on.")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", defaultValue = "",
+            description = "PEM private key (PKCS#8) of the server.")
+    String tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "FILE", defaultValue = "",
+            description = "PEM CA certificates; when set, clients must present a certificate it signed (mutual TLS).")
+    String tlsClientCa;
+}
