@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  *   <li>{@code corkboard.callbacks.queue.depth}: tasks waiting for a worker.</li>
  *   <li>{@code corkboard.callbacks.dropped}: tasks not queued because the queue stayed full; the converger's
  *       re-notify offers them again.</li>
+ *   <li>{@code corkboard.callbacks.follow.restarts{reason}}: listings or watches of completed tasks started again,
+ *       after a {@code failure} (etcd unreachable, a watch cut off) or a {@code resync} (compaction).</li>
  * </ul>
  */
 final class CallbackMetrics {
@@ -65,6 +67,12 @@ final class CallbackMetrics {
 
     void dropped() {
         dropped.increment();
+    }
+
+    void followRestarted(boolean resync) {
+        Counter.builder("corkboard.callbacks.follow.restarts")
+                .description("listings or watches of completed tasks started again")
+                .tag("reason", resync ? "resync" : "failure").register(registry).increment();
     }
 
     private void round(String outcome) {

@@ -48,7 +48,7 @@ public final class CompletionCallbacks implements AutoCloseable {
         DeliveryWorkers workers = new DeliveryWorkers(settings.workers(), settings.queueCapacity(), delivery::deliver,
                 metrics::dropped);
         metrics.queueDepth(workers::depth);
-        CompletionFollower follower = CompletionFollower.start(store, workers, settings.requestTimeout());
+        CompletionFollower follower = CompletionFollower.start(store, workers, metrics, settings.requestTimeout());
         Duration grace = settings.requestTimeout().compareTo(MAX_CLOSE_GRACE) < 0
                 ? settings.requestTimeout() : MAX_CLOSE_GRACE;
         return new CompletionCallbacks(workers, follower, grace);

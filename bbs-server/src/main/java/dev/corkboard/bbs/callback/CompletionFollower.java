@@ -38,15 +38,18 @@ final class CompletionFollower implements AutoCloseable {
 
     private final EtcdTaskStore store;
     private final DeliveryWorkers workers;
+    private final CallbackMetrics metrics;
     private final Duration listingTimeout;
     private final Thread thread;
     /** How each watch ended, as its sink heard it. */
     private final BlockingQueue<Optional<Throwable>> ends = new LinkedBlockingQueue<>();
     private volatile boolean closed;
 
-    private CompletionFollower(EtcdTaskStore store, DeliveryWorkers workers, Duration listingTimeout) {
+    private CompletionFollower(EtcdTaskStore store, DeliveryWorkers workers, CallbackMetrics metrics,
+            Duration listingTimeout) {
         this.store = store;
         this.workers = workers;
+        this.metrics = metrics;
         this.listingTimeout = listingTimeout;
         this.thread = new Thread(this::run, "corkboard-callback-follower");
         this.thread.setDaemon(true);
@@ -57,8 +60,9 @@ final class CompletionFollower implements AutoCloseable {
      *
      * @param listingTimeout how long an offer found by listing waits for room in a full queue before it is dropped
      */
-    static CompletionFollower start(EtcdTaskStore store, DeliveryWorkers workers, Duration listingTimeout) {
-        CompletionFollower follower = new CompletionFollower(store, workers, listingTimeout);
+    static CompletionFollower start(EtcdTaskStore store, DeliveryWorkers workers, CallbackMetrics metrics,
+            Duration listingTimeout) {
+        CompletionFollower follower = new CompletionFollower(store, workers, metrics, listingTimeout);
         follower.thread.start();
         return follower;
     }
@@ -77,6 +81,7 @@ final class CompletionFollower implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                metrics.followRestarted(false);
                 log.warn("cannot follow completed tasks, retrying in {} ms: {}", RETRY_PAUSE.toMillis(),
                         String.valueOf(e.getCause() == null ? e : e.getCause()));
                 if (!pause()) {
@@ -116,7 +121,9 @@ final class CompletionFollower implements AutoCloseable {
                 return after;
             }
             Throwable cause = end.get();
-            if (cause instanceof ResyncRequiredException) {
+            boolean resync = cause instanceof ResyncRequiredException;
+            metrics.followRestarted(resync);
+            if (resync) {
                 log.info("completed-task watch must resync: re-listing ({})", cause.getMessage());
                 return 0;
             }
