@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +68,8 @@ class CompletionCallbacksTest {
                     .setCreatedAtMs(completed.getCreatedAtMs()).build(), body.build());
             assertTrue(request.body().contains("\"task_guid\":\"t1\""), request.body());
             await().until(() -> rounds(registry, "succeeded") == 1);
+            assertEquals(1, rounds(registry, "attempted"));
+            assertEquals(1, registry.find("corkboard.callbacks.latency").tag("outcome", "succeeded").timer().count());
         }
     }
 
@@ -100,6 +104,35 @@ class CompletionCallbacksTest {
 
             await().until(() -> rounds(registry, "failed") == 1);
             assertEquals(1, receiver.received().size());
+            assertEquals(Optional.of(TaskState.RESOLVING), fixture.state("t1"));
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsRetriedThenTheTaskIsLeftResolving() throws Exception {
+        String url;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            url = "http://127.0.0.1:" + socket.getLocalPort() + "/callbacks/t1"; // nobody listens once closed
+        }
+        try (CompletionCallbacks callbacks = start()) {
+            fixture.completeWithCallback("t1", url);
+
+            await().until(() -> rounds(registry, "failed") == 1);
+            assertEquals(3, requests(registry, "error"));
+            assertEquals(Optional.of(TaskState.RESOLVING), fixture.state("t1"));
+        }
+    }
+
+    @Test
+    void aReceiverTooSlowToAnswerTimesOutEachAttemptThenTheTaskIsLeftResolving() {
+        receiver.hold();
+        CallbackSettings impatient = new CallbackSettings(4, 64, 3, Duration.ofMillis(300), Duration.ofMillis(10));
+        try (CompletionCallbacks callbacks = CompletionCallbacks.start(fixture.store, impatient, registry)) {
+            fixture.completeWithCallback("t1", receiver.url("t1"));
+
+            await().until(() -> rounds(registry, "failed") == 1);
+            assertEquals(3, receiver.received().size());
+            assertEquals(3, requests(registry, "error"));
             assertEquals(Optional.of(TaskState.RESOLVING), fixture.state("t1"));
         }
     }
@@ -213,6 +246,11 @@ class CompletionCallbacksTest {
 
     static long rounds(MeterRegistry registry, String outcome) {
         Counter counter = registry.find("corkboard.callbacks").tag("outcome", outcome).counter();
+        return counter == null ? 0 : (long) counter.count();
+    }
+
+    static long requests(MeterRegistry registry, String status) {
+        Counter counter = registry.find("corkboard.callbacks.requests").tag("status", status).counter();
         return counter == null ? 0 : (long) counter.count();
     }
 
