@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param maxAttempts HTTP requests per delivery round, the first included, before the task is left Resolving
  * @param requestTimeout deadline of one HTTP request (connect included); past it the request counts as failed and
  *     is retried
- * @param firstBackoff pause before the second request; it doubles before each further one, up to
- *     {@link RetryPolicy#MAX_BACKOFF}
+ * @param firstBackoff pause before the second request; it doubles before each further one, up to 10 s
+ *     (or {@code firstBackoff} itself when that is larger)
  */
 public record CallbackSettings(int workers, int queueCapacity, int maxAttempts, Duration requestTimeout,
         Duration firstBackoff) {

@@ -3,18 +3,24 @@ package dev.corkboard.bbs.callback;
 import dev.corkboard.bbs.store.EtcdTaskStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Delivers completion callbacks: a task whose definition names a {@code completion_callback_url} is resolved by the
  * BBS itself instead of a stager. When such a task is Completed, one replica moves it to Resolving (a
  * compare-and-swap, so exactly one of all running replicas wins; the others drop it quietly), POSTs its outcome as
- * JSON ({@link CallbackBody}) to the URL, and on a 2xx resolves it (removes it).
+ * JSON to the URL ({@code Content-Type: application/json}, a {@code corkboard.v1.TaskCallback} in proto3 JSON with
+ * the proto field names, every field printed), and on a 2xx resolves it (removes it):
+ * <pre>{@code
+ * {"task_guid":"t1","failed":true,"failure_reason":"exit status 3","result":"...","annotation":"...",
+ *  "created_at_ms":"1893456000123"}
+ * }</pre>
  *
  * <p>Every BBS replica runs one of these. Each learns of completed tasks by listing the Completed tasks when it
- * starts and then following the store's watch (see {@link CompletionFollower}), so completions that happened while
- * it was down are delivered once it is up. Deliveries run on a bounded pool of workers ({@link DeliveryWorkers});
- * a request failing with 503, 504, a connection failure or a timeout is retried with exponential backoff up to
- * {@link CallbackSettings#maxAttempts()} requests ({@link RetryPolicy}); any other status fails the round at once.
+ * starts and then following the store's watch, so completions that happened while it was down are delivered once
+ * it is up. Deliveries run on a bounded pool of workers fed by a bounded queue; a request failing with 503, 504, a
+ * connection failure or a timeout is retried with exponential backoff up to {@link CallbackSettings#maxAttempts()}
+ * requests; any other status fails the round at once.
  *
  * <p><b>Failure</b>: a round that does not get a 2xx, or whose resolve fails, leaves the task Resolving; the converger
  * demotes Resolving tasks older than its kick interval to Completed, and the watch then offers them again. Completed
@@ -42,6 +48,9 @@ public final class CompletionCallbacks implements AutoCloseable {
      * the listing is retried until it is.
      */
     public static CompletionCallbacks start(EtcdTaskStore store, CallbackSettings settings, MeterRegistry registry) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(registry, "registry");
         CallbackMetrics metrics = new CallbackMetrics(registry);
         CallbackDelivery delivery = new CallbackDelivery(store, new CallbackPoster(settings.requestTimeout()),
                 RetryPolicy.of(settings), metrics);

@@ -34,7 +34,12 @@ final class CompletionFollower implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CompletionFollower.class);
     static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
-    private static final int WATCH_BUFFER = 4096;
+    /**
+     * Events the watch may hold for the sink. The sink never waits, so the buffer only absorbs bursts; it holds whole
+     * task records (up to 256 KiB each), so it is kept small. Should it fill, the watch is cut off and resumed from
+     * the last revision handled: nothing is lost.
+     */
+    private static final int WATCH_BUFFER = 256;
 
     private final EtcdTaskStore store;
     private final DeliveryWorkers workers;
