@@ -1,5 +1,6 @@
 package dev.corkboard.bbs.server;
 
+import dev.corkboard.bbs.callback.CallbackSettings;
 import dev.corkboard.bbs.config.ConfigDefaults;
 import dev.corkboard.bbs.config.HostPort;
 import dev.corkboard.bbs.config.InvalidConfigException;
@@ -25,10 +26,11 @@ import picocli.CommandLine;
  * @param watchBuffer events buffered per WatchTasks stream before a slow reader is cut off
  * @param shutdownGrace how long in-flight calls may finish on shutdown
  * @param tls server certificate and key, and the CA of client certificates under mutual TLS; empty: plaintext
+ * @param callbacks how completion callbacks are POSTed (every replica delivers; one wins each task)
  */
 public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPrefix, Duration requestTimeout,
         Optional<HostPort> metricsListen, int maxInboundMessageBytes, int maxWatchSubscribers, int watchBuffer,
-        Duration shutdownGrace, Optional<Tls> tls) {
+        Duration shutdownGrace, Optional<Tls> tls, CallbackSettings callbacks) {
 
     /** The prefix of the environment variables that configure the BBS server. */
     public static final String ENV_PREFIX = "CORKBOARD_";
@@ -72,9 +74,15 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         int watchBuffer = parse.integer("--watch-buffer", options.watchBuffer, 1, 1_000_000);
         Duration grace = parse.duration("--shutdown-grace-period", options.shutdownGracePeriod);
         Optional<Tls> tls = tls(parse, options);
+        int callbackWorkers = parse.integer("--callback-workers", options.callbackWorkers, 1, 1024);
+        int callbackQueue = parse.integer("--callback-queue-capacity", options.callbackQueueCapacity, 1, 1_000_000);
+        int callbackAttempts = parse.integer("--callback-max-attempts", options.callbackMaxAttempts, 1, 100);
+        Duration callbackTimeout = parse.duration("--callback-request-timeout", options.callbackRequestTimeout);
+        Duration callbackBackoff = parse.duration("--callback-first-backoff", options.callbackFirstBackoff);
         parse.throwIfAny();
         return new BbsConfig(listen, endpoints, prefix, requestTimeout, metrics, maxInbound, maxWatches, watchBuffer,
-                grace, tls);
+                grace, tls, new CallbackSettings(callbackWorkers, callbackQueue, callbackAttempts, callbackTimeout,
+                        callbackBackoff));
     }
 
     private static Optional<Tls> tls(SettingParser parse, BbsOptions options) {
@@ -93,7 +101,7 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
     /** The same configuration listening on {@code address}. */
     public BbsConfig withListen(HostPort address) {
         return new BbsConfig(address, etcdEndpoints, etcdPrefix, requestTimeout, metricsListen,
-                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls);
+                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls, callbacks);
     }
 
     /** The etcd endpoints as jetcd takes them. */

@@ -70,4 +70,26 @@ final class BbsOptions {
     @Option(names = "--tls-client-ca", paramLabel = "FILE", defaultValue = "",
             description = "PEM CA certificates; when set, clients must present a certificate it signed (mutual TLS).")
     String tlsClientCa;
+
+    @Option(names = "--callback-workers", paramLabel = "N", defaultValue = "8",
+            description = "Completion callbacks POSTed at once. Default: ${DEFAULT-VALUE}.")
+    String callbackWorkers;
+
+    @Option(names = "--callback-queue-capacity", paramLabel = "N", defaultValue = "1024",
+            description = "Completed tasks waiting for a callback worker; beyond it offers are dropped, counted, and"
+                    + " re-offered by the converger. Default: ${DEFAULT-VALUE}.")
+    String callbackQueueCapacity;
+
+    @Option(names = "--callback-max-attempts", paramLabel = "N", defaultValue = "3",
+            description = "HTTP requests per callback round (503, 504, timeouts and refused connections are"
+                    + " retried). Default: ${DEFAULT-VALUE}.")
+    String callbackMaxAttempts;
+
+    @Option(names = "--callback-request-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Timeout of one callback request. Default: ${DEFAULT-VALUE}.")
+    String callbackRequestTimeout;
+
+    @Option(names = "--callback-first-backoff", paramLabel = "DURATION", defaultValue = "200ms",
+            description = "Wait before the second callback request; doubles up to 10s. Default: ${DEFAULT-VALUE}.")
+    String callbackFirstBackoff;
 }

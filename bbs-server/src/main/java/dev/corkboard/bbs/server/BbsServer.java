@@ -1,5 +1,6 @@
 package dev.corkboard.bbs.server;
 
+import dev.corkboard.bbs.callback.CompletionCallbacks;
 import dev.corkboard.bbs.state.TaskLifecycle;
 import dev.corkboard.bbs.store.EtcdTaskStore;
 import dev.corkboard.bbs.store.StoreSettings;
@@ -111,6 +112,8 @@ public final class BbsServer implements AutoCloseable {
             opened.push(endpoint);
         }
         openStore();
+        // every replica follows completions; the Resolving compare-and-swap lets one of them deliver each callback
+        opened.push(CompletionCallbacks.start(store, config.callbacks(), registry));
         for (Component component : components) {
             try {
                 opened.push(component.start(store, registry));
