@@ -184,7 +184,8 @@ public final class Converger implements AutoCloseable {
     }
 
     private void loop() {
-        long nextDue = System.nanoTime();
+        // the first pass of a term is triggered by the election itself
+        long nextDue = System.nanoTime() + settings.interval().toNanos();
         while (!closed) {
             try {
                 if (!awaitTurn(nextDue)) {

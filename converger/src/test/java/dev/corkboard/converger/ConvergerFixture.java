@@ -64,9 +64,13 @@ final class ConvergerFixture implements AutoCloseable {
 
     /** A converger on this fixture's prefix with a client of its own (closed with the fixture). */
     Converger converger(String id, ConvergerSettings settings, PassObserver observer) {
+        return converger(id, settings, observer, new SimpleMeterRegistry());
+    }
+
+    Converger converger(String id, ConvergerSettings settings, PassObserver observer,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         Client own = Client.builder().endpoints(endpoints.toArray(new String[0])).build();
-        Converger converger = new Converger(own, settings, storeSettings, new SimpleMeterRegistry(), clock, id,
-                observer);
+        Converger converger = new Converger(own, settings, storeSettings, meters, clock, id, observer);
         closeables.add(own);
         closeables.add(converger);
         return converger;
@@ -122,6 +126,26 @@ final class ConvergerFixture implements AutoCloseable {
         client.getKVClient().put(keys.executor(executorId), value, PutOption.builder().withLeaseId(lease).build())
                 .join();
         return lease;
+    }
+
+    /** The converger status the leader last wrote, if any. */
+    Optional<dev.corkboard.proto.v1.ConvergerStatus> status() {
+        List<KeyValue> kvs = client.getKVClient().get(keys.convergerStatus()).join().getKvs();
+        if (kvs.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(dev.corkboard.proto.v1.ConvergerStatus.parseFrom(kvs.get(0).getValue().getBytes()));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("unreadable status", e);
+        }
+    }
+
+    /** Deletes every candidate key of the converger election, as etcd does when their leases expire. */
+    void deleteElectionKeys() {
+        ByteSequence prefix = ByteSequence.from(keys.convergerElection().toString(StandardCharsets.UTF_8) + "/", StandardCharsets.UTF_8);
+        client.getKVClient().delete(prefix, io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
+                .join();
     }
 
     void revoke(long lease) {
