@@ -46,10 +46,10 @@ public final class ConvergencePass {
     private final ConvergenceRules rules;
     private final ConvergerSettings settings;
     private final Clock clock;
-    private final PassObserver observer;
+    private final ConvergerObserver observer;
 
     public ConvergencePass(EtcdTaskStore store, ExecutorPresences presences, ConvergerSettings settings, Clock clock,
-            PassObserver observer) {
+            ConvergerObserver observer) {
         this.store = store;
         this.presences = presences;
         this.rules = new ConvergenceRules(settings);

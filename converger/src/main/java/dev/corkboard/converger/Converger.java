@@ -48,7 +48,7 @@ public final class Converger implements AutoCloseable {
     private final ConvergerSettings settings;
     private final Clock clock;
     private final String convergerId;
-    private final PassObserver observer;
+    private final ConvergerObserver observer;
     private final Keys keys;
     private final ConvergencePass pass;
     private final ConvergerMetrics metrics;
@@ -64,12 +64,12 @@ public final class Converger implements AutoCloseable {
 
     public Converger(Client client, ConvergerSettings settings, StoreSettings store, MeterRegistry registry,
             Clock clock, String convergerId) {
-        this(client, settings, store, registry, clock, convergerId, PassObserver.NONE);
+        this(client, settings, store, registry, clock, convergerId, ConvergerObserver.NONE);
     }
 
     /** As {@link #Converger(Client, ConvergerSettings, StoreSettings, MeterRegistry, Clock, String)}, observed. */
     public Converger(Client client, ConvergerSettings settings, StoreSettings store, MeterRegistry registry,
-            Clock clock, String convergerId, PassObserver observer) {
+            Clock clock, String convergerId, ConvergerObserver observer) {
         this.client = client;
         this.settings = settings;
         this.clock = clock;
@@ -105,12 +105,14 @@ public final class Converger implements AutoCloseable {
                     @Override
                     public void elected(Leadership.Term term) {
                         metrics.leading(true);
+                        observer.elected(term);
                         trigger();
                     }
 
                     @Override
                     public void deposed(Leadership.Term term, String reason) {
                         metrics.leading(false);
+                        observer.deposed(term, reason);
                     }
                 });
         loop.start();

@@ -30,7 +30,7 @@ class ConvergencePassTest {
 
     private ConvergerFixture fixture;
     private final List<ConditionalOutcome> outcomes = new CopyOnWriteArrayList<>();
-    private final PassObserver recording = new PassObserver() {
+    private final ConvergerObserver recording = new ConvergerObserver() {
         @Override
         public void repaired(Repair repair, ConditionalOutcome outcome) {
             outcomes.add(outcome);
@@ -164,7 +164,7 @@ class ConvergencePassTest {
         fixture.presence("cell-1", Duration.ofSeconds(60));
         claimedBy("t1", "cell-1");
         fixture.clock.advance(SETTINGS.claimTimeout());
-        PassObserver startsFirst = new PassObserver() {
+        ConvergerObserver startsFirst = new ConvergerObserver() {
             @Override
             public void decided(List<Repair> repairs) {
                 // the executor starts the task after the pass read it and before the demotion is sent

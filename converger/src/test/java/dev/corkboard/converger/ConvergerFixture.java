@@ -56,18 +56,18 @@ final class ConvergerFixture implements AutoCloseable {
         this.keys = Keys.under(storeSettings.prefix());
     }
 
-    ConvergencePass pass(ConvergerSettings settings, PassObserver observer) {
+    ConvergencePass pass(ConvergerSettings settings, ConvergerObserver observer) {
         return new ConvergencePass(new EtcdTaskStore(client, new TaskLifecycle(), clock,
                 storeSettings.withKnownRecords(0), registry), new ExecutorPresences(client.getKVClient(),
                 storeSettings), settings, clock, observer);
     }
 
     /** A converger on this fixture's prefix with a client of its own (closed with the fixture). */
-    Converger converger(String id, ConvergerSettings settings, PassObserver observer) {
+    Converger converger(String id, ConvergerSettings settings, ConvergerObserver observer) {
         return converger(id, settings, observer, new SimpleMeterRegistry());
     }
 
-    Converger converger(String id, ConvergerSettings settings, PassObserver observer,
+    Converger converger(String id, ConvergerSettings settings, ConvergerObserver observer,
             io.micrometer.core.instrument.MeterRegistry meters) {
         Client own = Client.builder().endpoints(endpoints.toArray(new String[0])).build();
         Converger converger = new Converger(own, settings, storeSettings, meters, clock, id, observer);

@@ -60,10 +60,10 @@ class ConvergerLeadershipTest {
 
     @Test
     void closingTheLeaderHandsOverToTheOtherWhichThenActs() {
-        Converger a = fixture.converger("converger-a", SETTINGS, PassObserver.NONE);
+        Converger a = fixture.converger("converger-a", SETTINGS, ConvergerObserver.NONE);
         a.start();
         await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
-        Converger b = fixture.converger("converger-b", SETTINGS, PassObserver.NONE);
+        Converger b = fixture.converger("converger-b", SETTINGS, ConvergerObserver.NONE);
         b.start();
         fixture.desire("t1");
         fixture.clock.advance(SETTINGS.kick());
@@ -106,7 +106,7 @@ class ConvergerLeadershipTest {
         fixture.presence("cell-1", Duration.ofSeconds(2));
         claimedBy("t1", "cell-1");
         fixture.apply(new TaskRequest.Start("t1", "cell-1", "c-1"));
-        Converger converger = fixture.converger("converger-a", SETTINGS, PassObserver.NONE);
+        Converger converger = fixture.converger("converger-a", SETTINGS, ConvergerObserver.NONE);
         converger.start();
 
         // nobody keeps the lease alive: etcd deletes the presence after its TTL and the deletion triggers a pass
@@ -140,7 +140,7 @@ class ConvergerLeadershipTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         fixture.desire("t1");
         fixture.putRaw("junk", new byte[] {(byte) 0xff});
-        Converger converger = fixture.converger("converger-a", SETTINGS, PassObserver.NONE, meters);
+        Converger converger = fixture.converger("converger-a", SETTINGS, ConvergerObserver.NONE, meters);
         converger.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> meters.get("corkboard.converger.passes")
@@ -161,7 +161,7 @@ class ConvergerLeadershipTest {
     }
 
     /** Records every pass report. */
-    static final class Passes implements PassObserver {
+    static final class Passes implements ConvergerObserver {
         final List<PassReport> reports = new CopyOnWriteArrayList<>();
 
         @Override

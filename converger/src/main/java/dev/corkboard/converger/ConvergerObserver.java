@@ -5,12 +5,13 @@ import dev.corkboard.converger.rules.Repair;
 import java.util.List;
 
 /**
- * Hooks into a pass, for logs, tests and tools; every method does nothing by default. {@link #decided} runs on the
- * pass's thread before the page's repairs are sent; the others run on etcd client threads and must be quick.
+ * Hooks into a converger's leadership and passes, for logs, tests and tools; every method does nothing by default.
+ * {@link #decided} runs on the pass's thread before the page's repairs are sent, {@link #elected} and
+ * {@link #deposed} on the leadership thread; the others run on etcd client threads. All must be quick.
  */
-public interface PassObserver {
+public interface ConvergerObserver {
 
-    PassObserver NONE = new PassObserver() {};
+    ConvergerObserver NONE = new ConvergerObserver() {};
 
     /** The repairs the rules decided for one page, about to be sent. */
     default void decided(List<Repair> repairs) {}
@@ -26,4 +27,10 @@ public interface PassObserver {
 
     /** A pass ended. */
     default void passed(PassReport report) {}
+
+    /** This converger became leader for {@code term}. */
+    default void elected(Leadership.Term term) {}
+
+    /** This converger stopped leading. */
+    default void deposed(Leadership.Term term, String reason) {}
 }
