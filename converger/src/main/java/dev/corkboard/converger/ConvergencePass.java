@@ -69,7 +69,8 @@ public final class ConvergencePass {
         int present = 0;
         PassReport.Ending ending;
         try {
-            RecordPage page = store.pageRecords(RecordCursor.start(), settings.pageSize()).join();
+            int pageSize = settings.pageSize();
+            RecordPage page = store.pageRecords(RecordCursor.start(), pageSize).join();
             revision = page.revision();
             Set<String> executors = presences.present(revision).join();
             present = executors.size();
@@ -80,7 +81,9 @@ public final class ConvergencePass {
                 if (deposed.get() || next.isEmpty()) {
                     break;
                 }
-                page = store.pageRecords(next.get(), settings.pageSize()).join();
+                // a short page with more to come was shrunk to fit the client's message limit: keep to that size
+                pageSize = Math.max(1, Math.min(pageSize, page.records().size()));
+                page = store.pageRecords(next.get(), pageSize).join();
             }
             ending = new PassReport.Ending.Completed();
         } catch (CompletionException e) {

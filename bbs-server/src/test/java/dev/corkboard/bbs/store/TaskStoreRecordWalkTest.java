@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.ExecutorPresence;
 import dev.corkboard.proto.v1.Task;
+import dev.corkboard.bbs.state.TaskLifecycle;
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import io.etcd.jetcd.options.PutOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +83,31 @@ class TaskStoreRecordWalkTest {
         assertEquals(fixture.modRevision("b"), b.modRevision());
         TaskRecord.Unreadable c = assertInstanceOf(TaskRecord.Unreadable.class, records.get(2));
         assertTrue(c.problem().contains("other"), c.problem());
+    }
+
+    @Test
+    void aPageTooLargeForTheClientIsServedInSmallerPagesWithoutLosingRecords() {
+        String annotation = "x".repeat(10 * 1024);
+        for (int i = 0; i < 20; i++) {
+            fixture.apply(new TaskRequest.Desire("big" + i, "test-domain", StoreFixture.definition().toBuilder()
+                    .setAnnotation(annotation).build()));
+        }
+        try (Client small = Client.builder().endpoints(store.endpoints().toArray(new String[0]))
+                .maxInboundMessageSize(64 * 1024).build()) {
+            EtcdTaskStore tasks = new EtcdTaskStore(small, new TaskLifecycle(), Clock.systemUTC(), fixture.settings,
+                    new SimpleMeterRegistry());
+            List<String> guids = new ArrayList<>();
+            RecordPage page = StoreFixture.join(tasks.pageRecords(RecordCursor.start(), 20));
+            assertTrue(page.records().size() < 20, "20 records of 10 KiB do not fit in 64 KiB");
+            page.records().forEach(record -> guids.add(record.guid()));
+            while (page.next().isPresent()) {
+                page = StoreFixture.join(tasks.pageRecords(page.next().get(), 20));
+                page.records().forEach(record -> guids.add(record.guid()));
+            }
+
+            assertEquals(20, guids.size());
+            assertEquals(20, Set.copyOf(guids).size());
+        }
     }
 
     @Test
