@@ -49,9 +49,15 @@ final class ConvergerFixture implements AutoCloseable {
     private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
 
     ConvergerFixture(List<String> endpoints) {
+        this(endpoints, Duration.ofSeconds(5));
+    }
+
+    ConvergerFixture(List<String> endpoints, Duration requestTimeout) {
         this.endpoints = List.copyOf(endpoints);
         this.client = Client.builder().endpoints(endpoints.toArray(new String[0])).build();
-        this.storeSettings = StoreSettings.defaults().withPrefix("/conv-" + UUID.randomUUID().toString().substring(0, 8));
+        this.storeSettings = StoreSettings.defaults()
+                .withPrefix("/conv-" + UUID.randomUUID().toString().substring(0, 8))
+                .withRequestTimeout(requestTimeout);
         this.store = new EtcdTaskStore(client, new TaskLifecycle(), clock, storeSettings, new SimpleMeterRegistry());
         this.keys = Keys.under(storeSettings.prefix());
     }

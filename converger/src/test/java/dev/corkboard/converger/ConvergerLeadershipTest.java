@@ -136,6 +136,46 @@ class ConvergerLeadershipTest {
     }
 
     @Test
+    void aLeaderRunsAPassEveryIntervalAndWritesItsStatusEachTime() {
+        Passes passes = new Passes();
+        Converger converger = fixture.converger("converger-a", SETTINGS.withInterval(Duration.ofMillis(200)), passes);
+        converger.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> passes.reports.size() >= 3);
+        long completed = passes.reports.stream()
+                .filter(report -> report.ending() instanceof PassReport.Ending.Completed).count();
+        assertTrue(completed >= 3, "every pass of a quiet table completes");
+        assertEquals(converger.lastStatus().map(ConvergerStatus::getLeaderId), Optional.of("converger-a"));
+    }
+
+    @Test
+    void aLeaderWhoseStatusWriteIsRefusedByTheFenceStepsDown() {
+        List<Boolean> statuses = new CopyOnWriteArrayList<>();
+        List<String> deposals = new CopyOnWriteArrayList<>();
+        Converger converger = fixture.converger("converger-a", SETTINGS, new ConvergerObserver() {
+            @Override
+            public void statusWritten(boolean landed) {
+                statuses.add(landed);
+            }
+
+            @Override
+            public void deposed(Leadership.Term term, String reason) {
+                deposals.add(reason);
+            }
+        });
+        converger.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> statuses.size() == 1);
+        fixture.deleteElectionKeys();
+
+        PassReport nothingToDo = converger.runPass().orElseThrow();
+
+        assertEquals(0, nothingToDo.repairs().landed());
+        assertEquals(List.of(true, false), statuses.subList(0, 2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !deposals.isEmpty());
+        assertEquals("the status write was refused by the fence", deposals.get(0));
+    }
+
+    @Test
     void theLeaderGaugeAndPassMetricsFollowLeadership() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         fixture.desire("t1");
