@@ -124,6 +124,7 @@ public final class Converger implements AutoCloseable {
         return current != null && current.current().isPresent();
     }
 
+    /** This converger's id: its election proposal and the leader id of the status it writes. */
     public String id() {
         return convergerId;
     }
