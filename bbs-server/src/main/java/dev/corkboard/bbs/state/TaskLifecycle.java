@@ -77,8 +77,41 @@ public final class TaskLifecycle {
                 return task.getState() == TaskState.RESOLVING
                         ? new Decision.Remove(task)
                         : invalidTransition(task, Call.RESOLVE);
+            case KICK:
+            case DEMOTE_CLAIM:
+            case DEMOTE_RESOLVING:
+            case EXPIRE:
+                return converge(task, request.call(), millis);
         }
         throw new IllegalStateException("unknown call " + request.call());
+    }
+
+    /**
+     * The converger's repairs. Each applies in exactly one state (kick in two) and refuses everywhere else, so a
+     * repair decided on a record that has since moved on can never drag the task backwards.
+     */
+    private static Decision converge(Task task, Call call, long millis) {
+        TaskState state = task.getState();
+        switch (call) {
+            case KICK:
+                return state == TaskState.PENDING || state == TaskState.COMPLETED
+                        ? write(task.toBuilder(), millis)
+                        : invalidTransition(task, call);
+            case DEMOTE_CLAIM:
+                // not a rejection: the executor never said anything, so the retry budget is left alone
+                return state == TaskState.CLAIMED
+                        ? write(task.toBuilder().setState(TaskState.PENDING).clearExecutorId().clearContainerHandle()
+                                .clearClaimedAtMs(), millis)
+                        : invalidTransition(task, call);
+            case DEMOTE_RESOLVING:
+                return state == TaskState.RESOLVING
+                        ? write(task.toBuilder().setState(TaskState.COMPLETED), millis)
+                        : invalidTransition(task, call);
+            case EXPIRE:
+                return state == TaskState.COMPLETED ? new Decision.Remove(task) : invalidTransition(task, call);
+            default:
+                throw new IllegalArgumentException(call + " is not a converger call");
+        }
     }
 
     private static Task create(TaskRequest.Desire desire, Instant now) {

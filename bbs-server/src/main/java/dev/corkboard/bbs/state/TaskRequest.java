@@ -75,4 +75,38 @@ public sealed interface TaskRequest {
             return Call.RESOLVE;
         }
     }
+
+    /**
+     * The converger re-announces a pending task or re-notifies a completed one whose notification may have been lost:
+     * the record is rewritten with only updated_at moved to now, so every watcher sees a change.
+     */
+    record Kick(String guid) implements TaskRequest {
+        public Call call() {
+            return Call.KICK;
+        }
+    }
+
+    /**
+     * The converger takes a claimed task that was never started back to pending, clearing its executor, container
+     * handle and claim time. Unlike {@link Reject} it does not count as a rejection.
+     */
+    record DemoteClaim(String guid) implements TaskRequest {
+        public Call call() {
+            return Call.DEMOTE_CLAIM;
+        }
+    }
+
+    /** The converger takes a resolving task whose stager went quiet back to completed, so another stager can try. */
+    record DemoteResolving(String guid) implements TaskRequest {
+        public Call call() {
+            return Call.DEMOTE_RESOLVING;
+        }
+    }
+
+    /** The converger removes a completed task that no stager resolved within the completed expiry. */
+    record Expire(String guid) implements TaskRequest {
+        public Call call() {
+            return Call.EXPIRE;
+        }
+    }
 }

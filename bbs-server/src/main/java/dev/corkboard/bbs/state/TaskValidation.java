@@ -61,6 +61,10 @@ public final class TaskValidation {
             case CANCEL:
             case RESOLVING:
             case RESOLVE:
+            case KICK:
+            case DEMOTE_CLAIM:
+            case DEMOTE_RESOLVING:
+            case EXPIRE:
                 return Optional.empty();
         }
         throw new IllegalStateException("unknown call " + request.call());

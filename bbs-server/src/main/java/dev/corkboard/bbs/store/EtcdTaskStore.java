@@ -16,16 +16,11 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +55,9 @@ public final class EtcdTaskStore {
     private final StoreMetrics metrics;
     private final TaskListing listing;
     private final KnownRecords known;
+    private final RecordOps ops;
+    private final TaskRecords records;
+    private final ConditionalWrites conditional;
 
     public EtcdTaskStore(Client client, TaskLifecycle lifecycle, Clock clock, StoreSettings settings,
             MeterRegistry registry) {
@@ -72,6 +70,9 @@ public final class EtcdTaskStore {
         this.metrics = new StoreMetrics(registry);
         this.listing = new TaskListing(kv, keys, settings, metrics);
         this.known = new KnownRecords(settings.knownRecords());
+        this.ops = new RecordOps(keys);
+        this.records = new TaskRecords(kv, keys, settings, metrics);
+        this.conditional = new ConditionalWrites(kv, keys, lifecycle, clock, settings, metrics);
     }
 
     /**
@@ -124,6 +125,41 @@ public final class EtcdTaskStore {
         return TaskWatch.start(client.getWatchClient(), kv, keys, settings, metrics, after, sink, bufferCapacity);
     }
 
+    /**
+     * One page of a walk over every task record, readable or not, with mod revisions: start with
+     * {@link RecordCursor#start()} and pass each page's {@link RecordPage#next()} until it is empty. Every page is read
+     * at the first page's revision; once etcd compacts it, the walk fails with {@link TaskError.InvalidRequest} on
+     * {@code cursor} and must start again.
+     */
+    public CompletableFuture<RecordPage> pageRecords(RecordCursor cursor, int pageSize) {
+        return records.page(cursor, pageSize);
+    }
+
+    /**
+     * Decides {@code request} on the record as {@code read} and writes the result in one transaction that also
+     * compares the record's mod revision with {@code read}'s and checks {@code fence}. Never retries: if the record
+     * moved on, the outcome is {@link ConditionalOutcome.Lost} and nothing changed; if the fence failed,
+     * {@link ConditionalOutcome.Deposed} and nothing changed. Fails with {@link TaskError.Unavailable} when etcd does
+     * not answer in time (the write may then have landed or not; the next pass reads which).
+     *
+     * @throws IllegalArgumentException if the request and the record name different tasks
+     */
+    public CompletableFuture<ConditionalOutcome> applyIfUnchanged(TaskRequest request, TaskRecord.Readable read,
+            Fence fence) {
+        known.forget(request.guid());
+        return conditional.apply(request, read, fence);
+    }
+
+    /**
+     * Deletes an unreadable record if it is still at the mod revision it was read at and {@code fence} holds; no
+     * index key is touched (none can be known for it). Outcomes as for
+     * {@link #applyIfUnchanged(TaskRequest, TaskRecord.Readable, Fence)}.
+     */
+    public CompletableFuture<ConditionalOutcome> pruneIfUnchanged(TaskRecord.Unreadable record, Fence fence) {
+        known.forget(record.guid());
+        return conditional.prune(record, fence);
+    }
+
     /** The current etcd revision. */
     public CompletableFuture<Long> revision() {
         return bounded(kv.get(keys.task("-"), GetOption.builder().withCountOnly(true).build()))
@@ -156,10 +192,10 @@ public final class EtcdTaskStore {
     private CompletableFuture<Applied> attempt(TaskRequest request, StoredTask stored, boolean stale, int attempt) {
         Decision decision = lifecycle.decide(stored.task(), request, clock.instant());
         if (decision instanceof Decision.Write write) {
-            return commit(request, stored, write.task(), false, writeOps(stored.task(), write.task()), attempt);
+            return commit(request, stored, write.task(), false, ops.write(stored.task(), write.task()), attempt);
         }
         if (decision instanceof Decision.Remove remove) {
-            return commit(request, stored, remove.task(), true, removeOps(remove.task()), attempt);
+            return commit(request, stored, remove.task(), true, ops.remove(remove.task()), attempt);
         }
         if (stale) {
             // never report a refusal or a no-op decided on a possibly stale read
@@ -172,11 +208,11 @@ public final class EtcdTaskStore {
     }
 
     private CompletableFuture<Applied> commit(TaskRequest request, StoredTask stored, Task result, boolean removes,
-            List<Op> ops, int attempt) {
+            List<Op> writes, int attempt) {
         ByteSequence key = keys.task(request.guid());
         CompletableFuture<TxnResponse> txn = kv.txn()
                 .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(stored.modRevision())))
-                .Then(ops.toArray(new Op[0]))
+                .Then(writes.toArray(new Op[0]))
                 .Else(Op.get(key, GetOption.DEFAULT))
                 .commit();
         return bounded(txn).thenCompose(response -> {
@@ -199,34 +235,6 @@ public final class EtcdTaskStore {
             StoredTask fresh = seen(request.guid(), response.getGetResponses().get(0).getKvs());
             return attempt(request, fresh, false, attempt + 1);
         });
-    }
-
-    /** Put the record; delete the index keys it no longer calls for and put the ones it now does. */
-    private List<Op> writeOps(Optional<Task> before, Task after) {
-        List<Op> ops = new ArrayList<>(5);
-        ops.add(Op.put(keys.task(after.getGuid()), TaskCodec.encode(after), PutOption.DEFAULT));
-        Set<String> old = before.map(task -> new HashSet<>(keys.indexKeysOf(task))).orElseGet(HashSet::new);
-        List<String> fresh = keys.indexKeysOf(after);
-        for (String key : old) {
-            if (!fresh.contains(key)) {
-                ops.add(Op.delete(Keys.bytes(key), DeleteOption.DEFAULT));
-            }
-        }
-        for (String key : fresh) {
-            if (!old.contains(key)) {
-                ops.add(Op.put(Keys.bytes(key), ByteSequence.EMPTY, PutOption.DEFAULT));
-            }
-        }
-        return ops;
-    }
-
-    private List<Op> removeOps(Task task) {
-        List<Op> ops = new ArrayList<>(3);
-        ops.add(Op.delete(keys.task(task.getGuid()), DeleteOption.DEFAULT));
-        for (String key : keys.indexKeysOf(task)) {
-            ops.add(Op.delete(Keys.bytes(key), DeleteOption.DEFAULT));
-        }
-        return ops;
     }
 
     /** Decodes a record just read and remembers it; an unparseable one is counted and reported. */

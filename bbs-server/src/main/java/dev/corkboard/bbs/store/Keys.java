@@ -6,6 +6,7 @@ import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The etcd layout under the prefix:
@@ -13,11 +14,17 @@ import java.util.List;
  *   tasks/&lt;guid&gt;                               the task record (protobuf)
  *   index/state/&lt;STATE&gt;/&lt;domain&gt;/&lt;guid&gt;        empty; lists a state, or a state within a domain
  *   index/executor/&lt;executor id&gt;/&lt;guid&gt;       empty; lists an executor's tasks
+ *   executors/&lt;executor id&gt;                   executor presence (ExecutorPresence protobuf), on the executor's lease
+ *   election/converger                         the converger's election (etcd's election API puts one key per
+ *                                              candidate under it)
+ *   converger/status                           the converger leader's last pass (ConvergerStatus protobuf)
  * </pre>
  * Index keys are written in the same transaction as the record, so each task has exactly the index keys its
  * record's state, domain and executor call for. Guids, domains and executor ids cannot hold '/'.
+ *
+ * <p>Only the keys other components share are public: the executor presences, the converger's election and status.
  */
-final class Keys {
+public final class Keys {
 
     private final String prefix;
     private final ByteSequence tasksPrefix;
@@ -25,6 +32,40 @@ final class Keys {
     Keys(String prefix) {
         this.prefix = prefix;
         this.tasksPrefix = bytes(prefix + "/tasks/");
+    }
+
+    /** The layout under a prefix such as {@link StoreSettings#DEFAULT_PREFIX}. */
+    public static Keys under(String prefix) {
+        return new Keys(prefix);
+    }
+
+    /** The presence key of one executor. */
+    public ByteSequence executor(String executorId) {
+        return bytes(executorsPrefix() + executorId);
+    }
+
+    /** The prefix of every presence key; watch it to learn of executors arriving and leaving. */
+    public String executorsPrefix() {
+        return prefix + "/executors/";
+    }
+
+    /** The executor id a presence key names, or empty when the key is not a presence key. */
+    public Optional<String> executorIdOf(ByteSequence key) {
+        String text = string(key);
+        if (!text.startsWith(executorsPrefix()) || text.length() == executorsPrefix().length()) {
+            return Optional.empty();
+        }
+        return Optional.of(text.substring(executorsPrefix().length()));
+    }
+
+    /** The converger's election name (etcd's election API keeps candidate keys under it). */
+    public ByteSequence convergerElection() {
+        return bytes(prefix + "/election/converger");
+    }
+
+    /** Where the converger's leader writes the figures of its last pass. */
+    public ByteSequence convergerStatus() {
+        return bytes(prefix + "/converger/status");
     }
 
     ByteSequence task(String guid) {

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded random walks: three executors and two stagers (acting as operators too) make random calls against one
- * task; every Write and Remove is applied to a local record, and the invariants are checked after every step.
+ * Seeded random walks: three executors, two stagers (acting as operators too) and the converger make random calls
+ * against one task; every Write and Remove is applied to a local record, and the invariants are checked after every step.
  */
 class TaskLifecycleGeneratedTest {
 
@@ -90,9 +90,10 @@ class TaskLifecycleGeneratedTest {
         for (int index = 0; index < STEPS; index++) {
             clock += 500L * random.nextInt(3); // sometimes the same millisecond as the previous call
             Instant now = Instant.ofEpochMilli(clock);
-            boolean executor = random.nextInt(5) < 3;
-            String actor = executor ? pick(random, EXECUTORS) : pick(random, STAGERS);
-            TaskRequest request = executor ? executorCall(random, actor) : stagerCall(random);
+            int who = random.nextInt(6);
+            String actor = who < 3 ? pick(random, EXECUTORS) : who < 5 ? pick(random, STAGERS) : "converger";
+            TaskRequest request = who < 3 ? executorCall(random, actor)
+                    : who < 5 ? stagerCall(random) : convergerCall(random);
 
             Decision decision = lifecycle.decide(current, request, now);
 
@@ -135,6 +136,15 @@ class TaskLifecycleGeneratedTest {
         return new TaskRequest.Resolve(GUID);
     }
 
+    private static TaskRequest convergerCall(Random random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> new TaskRequest.Kick(GUID);
+            case 1 -> new TaskRequest.DemoteClaim(GUID);
+            case 2 -> new TaskRequest.DemoteResolving(GUID);
+            default -> new TaskRequest.Expire(GUID);
+        };
+    }
+
     private static Optional<Task> apply(Optional<Task> current, Decision decision) {
         if (decision instanceof Decision.Write write) {
             return Optional.of(write.task());
@@ -161,7 +171,8 @@ class TaskLifecycleGeneratedTest {
                 checkWriteOfExistingTask(step, step.before().get(), next, where);
             }
         } else if (decision instanceof Decision.Remove remove) {
-            assertEquals(Optional.of(TaskState.RESOLVING), before, where + ": Remove only from RESOLVING");
+            TaskState from = step.request().call() == Call.EXPIRE ? TaskState.COMPLETED : TaskState.RESOLVING;
+            assertEquals(Optional.of(from), before, where + ": resolve removes only RESOLVING, expire only COMPLETED");
             assertEquals(step.before().get(), remove.task(), where);
         } else if (decision instanceof Decision.Unchanged unchanged) {
             assertEquals(step.before().orElseThrow(), unchanged.task(), where);

@@ -100,6 +100,10 @@ class TaskLifecycleMatrixTest {
         row(ABSENT,    Call.FAIL,      ANYONE,         refuses(notFound())),
         row(ABSENT,    Call.RESOLVING, ANYONE,         refuses(notFound())),
         row(ABSENT,    Call.RESOLVE,   ANYONE,         refuses(notFound())),
+        row(ABSENT,    Call.KICK,             ANYONE,         refuses(notFound())),
+        row(ABSENT,    Call.DEMOTE_CLAIM,     ANYONE,         refuses(notFound())),
+        row(ABSENT,    Call.DEMOTE_RESOLVING, ANYONE,         refuses(notFound())),
+        row(ABSENT,    Call.EXPIRE,           ANYONE,         refuses(notFound())),
 
         row(PENDING,   Call.DESIRE,    ANYONE,         unchanged()),
         row(PENDING,   Call.CLAIM,     ANYONE,         writes(TaskState.CLAIMED)),
@@ -110,6 +114,10 @@ class TaskLifecycleMatrixTest {
         row(PENDING,   Call.FAIL,      ANYONE,         writes(TaskState.COMPLETED)),
         row(PENDING,   Call.RESOLVING, ANYONE,         refuses(invalid(TaskState.PENDING, Call.RESOLVING))),
         row(PENDING,   Call.RESOLVE,   ANYONE,         refuses(invalid(TaskState.PENDING, Call.RESOLVE))),
+        row(PENDING,   Call.KICK,             ANYONE,         writes(TaskState.PENDING)),
+        row(PENDING,   Call.DEMOTE_CLAIM,     ANYONE,         refuses(invalid(TaskState.PENDING, Call.DEMOTE_CLAIM))),
+        row(PENDING,   Call.DEMOTE_RESOLVING, ANYONE,         refuses(invalid(TaskState.PENDING, Call.DEMOTE_RESOLVING))),
+        row(PENDING,   Call.EXPIRE,           ANYONE,         refuses(invalid(TaskState.PENDING, Call.EXPIRE))),
 
         row(CLAIMED,   Call.DESIRE,    ANYONE,         unchanged()),
         row(CLAIMED,   Call.CLAIM,     OWNER_EXECUTOR, unchanged()),
@@ -124,6 +132,10 @@ class TaskLifecycleMatrixTest {
         row(CLAIMED,   Call.FAIL,      ANYONE,         writes(TaskState.COMPLETED)),
         row(CLAIMED,   Call.RESOLVING, ANYONE,         refuses(invalid(TaskState.CLAIMED, Call.RESOLVING))),
         row(CLAIMED,   Call.RESOLVE,   ANYONE,         refuses(invalid(TaskState.CLAIMED, Call.RESOLVE))),
+        row(CLAIMED,   Call.KICK,             ANYONE,         refuses(invalid(TaskState.CLAIMED, Call.KICK))),
+        row(CLAIMED,   Call.DEMOTE_CLAIM,     ANYONE,         writes(TaskState.PENDING)),
+        row(CLAIMED,   Call.DEMOTE_RESOLVING, ANYONE,         refuses(invalid(TaskState.CLAIMED, Call.DEMOTE_RESOLVING))),
+        row(CLAIMED,   Call.EXPIRE,           ANYONE,         refuses(invalid(TaskState.CLAIMED, Call.EXPIRE))),
 
         row(RUNNING,   Call.DESIRE,    ANYONE,         unchanged()),
         row(RUNNING,   Call.CLAIM,     OWNER_EXECUTOR, refuses(invalid(TaskState.RUNNING, Call.CLAIM))),
@@ -138,6 +150,10 @@ class TaskLifecycleMatrixTest {
         row(RUNNING,   Call.FAIL,      ANYONE,         writes(TaskState.COMPLETED)),
         row(RUNNING,   Call.RESOLVING, ANYONE,         refuses(invalid(TaskState.RUNNING, Call.RESOLVING))),
         row(RUNNING,   Call.RESOLVE,   ANYONE,         refuses(invalid(TaskState.RUNNING, Call.RESOLVE))),
+        row(RUNNING,   Call.KICK,             ANYONE,         refuses(invalid(TaskState.RUNNING, Call.KICK))),
+        row(RUNNING,   Call.DEMOTE_CLAIM,     ANYONE,         refuses(invalid(TaskState.RUNNING, Call.DEMOTE_CLAIM))),
+        row(RUNNING,   Call.DEMOTE_RESOLVING, ANYONE,         refuses(invalid(TaskState.RUNNING, Call.DEMOTE_RESOLVING))),
+        row(RUNNING,   Call.EXPIRE,           ANYONE,         refuses(invalid(TaskState.RUNNING, Call.EXPIRE))),
 
         row(COMPLETED, Call.DESIRE,    ANYONE,         unchanged()),
         row(COMPLETED, Call.CLAIM,     OWNER_EXECUTOR, refuses(invalid(TaskState.COMPLETED, Call.CLAIM))),
@@ -152,6 +168,10 @@ class TaskLifecycleMatrixTest {
         row(COMPLETED, Call.FAIL,      ANYONE,         refuses(invalid(TaskState.COMPLETED, Call.FAIL))),
         row(COMPLETED, Call.RESOLVING, ANYONE,         writes(TaskState.RESOLVING)),
         row(COMPLETED, Call.RESOLVE,   ANYONE,         refuses(invalid(TaskState.COMPLETED, Call.RESOLVE))),
+        row(COMPLETED, Call.KICK,             ANYONE,         writes(TaskState.COMPLETED)),
+        row(COMPLETED, Call.DEMOTE_CLAIM,     ANYONE,         refuses(invalid(TaskState.COMPLETED, Call.DEMOTE_CLAIM))),
+        row(COMPLETED, Call.DEMOTE_RESOLVING, ANYONE,         refuses(invalid(TaskState.COMPLETED, Call.DEMOTE_RESOLVING))),
+        row(COMPLETED, Call.EXPIRE,           ANYONE,         removes()),
 
         row(RESOLVING, Call.DESIRE,    ANYONE,         unchanged()),
         row(RESOLVING, Call.CLAIM,     OWNER_EXECUTOR, refuses(invalid(TaskState.RESOLVING, Call.CLAIM))),
@@ -165,7 +185,11 @@ class TaskLifecycleMatrixTest {
         row(RESOLVING, Call.CANCEL,    ANYONE,         refuses(invalid(TaskState.RESOLVING, Call.CANCEL))),
         row(RESOLVING, Call.FAIL,      ANYONE,         refuses(invalid(TaskState.RESOLVING, Call.FAIL))),
         row(RESOLVING, Call.RESOLVING, ANYONE,         refuses(invalid(TaskState.RESOLVING, Call.RESOLVING))),
-        row(RESOLVING, Call.RESOLVE,   ANYONE,         removes())
+        row(RESOLVING, Call.RESOLVE,   ANYONE,         removes()),
+        row(RESOLVING, Call.KICK,             ANYONE,         refuses(invalid(TaskState.RESOLVING, Call.KICK))),
+        row(RESOLVING, Call.DEMOTE_CLAIM,     ANYONE,         refuses(invalid(TaskState.RESOLVING, Call.DEMOTE_CLAIM))),
+        row(RESOLVING, Call.DEMOTE_RESOLVING, ANYONE,         writes(TaskState.COMPLETED)),
+        row(RESOLVING, Call.EXPIRE,           ANYONE,         refuses(invalid(TaskState.RESOLVING, Call.EXPIRE)))
     );
     // @formatter:on
 
@@ -234,6 +258,10 @@ class TaskLifecycleMatrixTest {
             case FAIL -> TaskFixtures.fail("executor disappeared before completion");
             case RESOLVING -> TaskFixtures.resolvingCall();
             case RESOLVE -> TaskFixtures.resolve();
+            case KICK -> new TaskRequest.Kick(GUID);
+            case DEMOTE_CLAIM -> new TaskRequest.DemoteClaim(GUID);
+            case DEMOTE_RESOLVING -> new TaskRequest.DemoteResolving(GUID);
+            case EXPIRE -> new TaskRequest.Expire(GUID);
         };
     }
 

@@ -97,7 +97,8 @@ class TaskOwnershipAndRejectionTest {
     // ---- missing task
 
     static final List<TaskRequest> EVERY_CALL_BUT_DESIRE = List.of(claim(OWNER), start(OWNER), reject(OWNER),
-            succeed(OWNER), TaskFixtures.cancel(), fail("lost"), resolvingCall(), resolve());
+            succeed(OWNER), TaskFixtures.cancel(), fail("lost"), resolvingCall(), resolve(), new TaskRequest.Kick(GUID),
+            new TaskRequest.DemoteClaim(GUID), new TaskRequest.DemoteResolving(GUID), new TaskRequest.Expire(GUID));
 
     @ParameterizedTest
     @FieldSource("EVERY_CALL_BUT_DESIRE")

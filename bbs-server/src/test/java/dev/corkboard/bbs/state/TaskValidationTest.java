@@ -252,7 +252,11 @@ class TaskValidationTest {
             new TaskRequest.Cancel("a b"),
             new TaskRequest.Fail(GUID, ""),
             new TaskRequest.Resolving(""),
-            new TaskRequest.Resolve("x".repeat(200)));
+            new TaskRequest.Resolve("x".repeat(200)),
+            new TaskRequest.Kick("tasks/1"),
+            new TaskRequest.DemoteClaim(""),
+            new TaskRequest.DemoteResolving("é"),
+            new TaskRequest.Expire("y".repeat(129)));
 
     @ParameterizedTest
     @EnumSource(value = TaskState.class, names = {"PENDING", "CLAIMED", "RUNNING", "COMPLETED", "RESOLVING"})

@@ -83,6 +83,18 @@ final class StoreFixture implements AutoCloseable {
         client.getKVClient().put(keys.task(guid), ByteSequence.from(value)).join();
     }
 
+    /** The record as stored now, with its mod revision, as a converger pass would have read it. */
+    TaskRecord.Readable readable(String guid) {
+        KeyValue kv = client.getKVClient().get(keys.task(guid)).join().getKvs().get(0);
+        return new TaskRecord.Readable(TaskCodec.decode(kv), kv.getModRevision());
+    }
+
+    /** The mod revision of a task key, 0 when absent. */
+    long modRevision(String guid) {
+        List<KeyValue> kvs = client.getKVClient().get(keys.task(guid)).join().getKvs();
+        return kvs.isEmpty() ? 0 : kvs.get(0).getModRevision();
+    }
+
     long counter(String name) {
         return (long) registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
     }
