@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Calls go to any replica that answers (see {@link BbsChannel}) and fail with {@link StatusRuntimeException}
  * carrying the BBS's status: {@code INVALID_ARGUMENT} naming the field, {@code NOT_FOUND}, {@code ALREADY_EXISTS},
- * {@code FAILED_PRECONDITION} naming both states, {@code UNAVAILABLE} or {@code DEADLINE_EXCEEDED} when no replica
- * answered in time. Every call is safe to repeat.
+ * {@code FAILED_PRECONDITION} naming both states, {@code UNAVAILABLE} when etcd does not answer, and
+ * {@code DEADLINE_EXCEEDED} when no replica answered within the call timeout. Every call is safe to repeat.
  */
 public final class StagerClient implements AutoCloseable {
 
@@ -121,7 +121,7 @@ public final class StagerClient implements AutoCloseable {
      * The iterator throws {@link StatusRuntimeException} when the stream breaks.
      */
     public Iterator<WatchTasksResponse> watch(long afterRevision) {
-        return TaskServiceGrpc.newBlockingStub(channel)
+        return TaskServiceGrpc.newBlockingStub(channel).withWaitForReady()
                 .watchTasks(WatchTasksRequest.newBuilder().setAfterRevision(afterRevision).build());
     }
 
@@ -141,8 +141,13 @@ public final class StagerClient implements AutoCloseable {
         return channel;
     }
 
+    /**
+     * Calls wait for a replica to be reachable, up to the call timeout: while every replica is briefly away (a rolling
+     * restart) a call is held rather than failed at once, and it fails with DEADLINE_EXCEEDED if none comes back.
+     */
     private TaskServiceGrpc.TaskServiceBlockingStub stub() {
-        return TaskServiceGrpc.newBlockingStub(channel).withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return TaskServiceGrpc.newBlockingStub(channel).withWaitForReady()
+                .withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Closes the connection, waiting briefly for calls in flight. */
