@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.corkboard.proto.v1.TaskServiceGrpc;
 import dev.corkboard.proto.v1.TaskState;
 import dev.corkboard.testkit.EtcdExtension;
+import dev.corkboard.testkit.TestCertificates;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

@@ -1,4 +1,4 @@
-package dev.corkboard.bbs.server;
+package dev.corkboard.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,18 +12,18 @@ import java.util.concurrent.TimeUnit;
  * A throwaway PKI made with the openssl command: CAs, a server certificate for 127.0.0.1 and localhost, and client
  * certificates. Keys are P-256 EC in PKCS#8 PEM, the form grpc-netty reads.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final String OPENSSL = "/usr/bin/openssl";
 
     private final Path dir;
 
-    TestCertificates(Path dir) {
+    public TestCertificates(Path dir) {
         this.dir = dir;
     }
 
     /** A self-signed CA: {@code <name>.pem} and {@code <name>.key}. */
-    Path ca(String name) throws IOException, InterruptedException {
+    public Path ca(String name) throws IOException, InterruptedException {
         Path key = key(name);
         Path cert = dir.resolve(name + ".pem");
         openssl("req", "-x509", "-new", "-key", key.toString(), "-out", cert.toString(), "-days", "2",
@@ -32,16 +32,16 @@ final class TestCertificates {
     }
 
     /** A server certificate for 127.0.0.1 and localhost, signed by {@code ca}. */
-    Path server(String name, Path ca) throws IOException, InterruptedException {
+    public Path server(String name, Path ca) throws IOException, InterruptedException {
         return signed(name, ca, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
     }
 
     /** A client certificate signed by {@code ca}. */
-    Path client(String name, Path ca) throws IOException, InterruptedException {
+    public Path client(String name, Path ca) throws IOException, InterruptedException {
         return signed(name, ca, "extendedKeyUsage=clientAuth\n");
     }
 
-    Path keyOf(String name) {
+    public Path keyOf(String name) {
         return dir.resolve(name + ".key");
     }
 
