@@ -10,20 +10,10 @@ import dev.corkboard.proto.v1.Command;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskDefinition;
 import dev.corkboard.proto.v1.TaskState;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.PutOption;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,8 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Task stores on a real etcd under a key prefix of this test's own, as BBS replicas would have them, plus the two
- * converger writes callbacks depend on (re-notify and demote), done the way the converger does them: one
- * compare-and-swap transaction that rewrites the record and moves its state index key.
+ * converger calls callbacks depend on (re-notify and demote).
  */
 final class CallbackFixture implements AutoCloseable {
 
@@ -103,53 +92,12 @@ final class CallbackFixture implements AutoCloseable {
 
     /** The converger's demotion of a stale Resolving task: Resolving → Completed. */
     void demote(String guid) {
-        rewrite(guid, TaskState.RESOLVING);
+        join(store.apply(new TaskRequest.DemoteResolving(guid)));
     }
 
-    /** The converger's re-notify of a Completed task: the record is rewritten as it is. */
+    /** The converger's re-notify of a Completed task: the record is rewritten with only updated_at moved. */
     void renotify(String guid) {
-        rewrite(guid, TaskState.COMPLETED);
-    }
-
-    private void rewrite(String guid, TaskState from) {
-        ByteSequence key = bytes(settings.prefix() + "/tasks/" + guid);
-        KeyValue stored = client().getKVClient().get(key).join().getKvs().get(0);
-        Task task;
-        try {
-            task = Task.parseFrom(stored.getValue().getBytes());
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new AssertionError(e);
-        }
-        if (task.getState() != from) {
-            throw new AssertionError("task " + guid + " is " + task.getState() + ", not " + from);
-        }
-        Task after = task.toBuilder().setState(TaskState.COMPLETED).setUpdatedAtMs(task.getUpdatedAtMs() + 1).build();
-        List<Op> ops = new ArrayList<>();
-        ops.add(Op.put(key, ByteSequence.from(after.toByteArray()), PutOption.DEFAULT));
-        if (from != after.getState()) {
-            ops.add(Op.delete(bytes(stateIndex(task)), DeleteOption.DEFAULT));
-            ops.add(Op.put(bytes(stateIndex(after)), ByteSequence.EMPTY, PutOption.DEFAULT));
-        }
-        TxnResponse response = client().getKVClient().txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(stored.getModRevision())))
-                .Then(ops.toArray(new Op[0]))
-                .commit().join();
-        if (!response.isSucceeded()) {
-            throw new AssertionError("task " + guid + " changed while being rewritten");
-        }
-    }
-
-    private String stateIndex(Task task) {
-        return settings.prefix() + "/index/state/" + task.getState().name() + "/" + task.getDomain() + "/"
-                + task.getGuid();
-    }
-
-    private Client client() {
-        return clients.get(0);
-    }
-
-    private static ByteSequence bytes(String key) {
-        return ByteSequence.from(key, StandardCharsets.UTF_8);
+        join(store.apply(new TaskRequest.Kick(guid)));
     }
 
     static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
