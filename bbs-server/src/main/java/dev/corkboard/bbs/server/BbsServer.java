@@ -2,6 +2,7 @@ package dev.corkboard.bbs.server;
 
 import dev.corkboard.bbs.callback.CompletionCallbacks;
 import dev.corkboard.bbs.state.TaskLifecycle;
+import dev.corkboard.bbs.store.EtcdConnection;
 import dev.corkboard.bbs.store.EtcdTaskStore;
 import dev.corkboard.bbs.store.StoreSettings;
 import dev.corkboard.proto.v1.TaskServiceGrpc;
@@ -71,6 +72,7 @@ public final class BbsServer implements AutoCloseable {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private volatile boolean serving;
     private Optional<MetricsEndpoint> metrics = Optional.empty();
+    private Client client;
     private EtcdTaskStore store;
     private WatchSubscribers subscribers;
     private Server server;
@@ -128,14 +130,9 @@ public final class BbsServer implements AutoCloseable {
     }
 
     private void openStore() {
-        ExecutorService etcdExecutor = Executors.newFixedThreadPool(
-                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("corkboard-etcd"));
-        opened.push(etcdExecutor::shutdownNow);
-        Client client = Client.builder()
-                .endpoints(config.endpointStrings())
-                .executorService(etcdExecutor)
-                .build();
-        opened.push(client);
+        EtcdConnection etcd = EtcdConnection.open(config.etcdEndpoints(), "corkboard-etcd");
+        opened.push(etcd);
+        client = etcd.client();
         StoreSettings settings = StoreSettings.defaults()
                 .withPrefix(config.etcdPrefix())
                 .withRequestTimeout(config.requestTimeout());
