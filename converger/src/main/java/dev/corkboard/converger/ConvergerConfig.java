@@ -85,15 +85,28 @@ public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, Strin
                 "expected whole seconds (etcd leases count seconds) such as 15s, got '" + options.leaseTtl + "'");
         int pageSize = parse.integer("--page-size", options.pageSize, 1, 10_000);
         int writes = parse.integer("--max-writes-in-flight", options.maxWritesInFlight, 1, 1024);
-        parse.require(kick.compareTo(pendingExpiry) < 0, "--kick",
+        // compared only when both values are good, so a bad expiry is reported once, under its own name
+        boolean comparable = valid(options.kick) && valid(options.pendingExpiry) && valid(options.completedExpiry);
+        parse.require(!comparable || kick.compareTo(pendingExpiry) < 0, "--kick",
                 "expected less than --pending-expiry (" + options.pendingExpiry.trim() + ") or pending tasks are"
                         + " never re-announced, got '" + options.kick + "'");
-        parse.require(kick.compareTo(completedExpiry) < 0, "--kick",
+        parse.require(!comparable || kick.compareTo(completedExpiry) < 0, "--kick",
                 "expected less than --completed-expiry (" + options.completedExpiry.trim() + ") or completed tasks"
                         + " are deleted before they are re-notified, got '" + options.kick + "'");
         boolean wholeTtl = leaseTtl.toMillis() % 1000 == 0;
         return new ConvergerSettings(interval, kick, claimTimeout, pendingExpiry, completedExpiry,
                 wholeTtl ? leaseTtl : ConvergerSettings.DEFAULT_LEASE_TTL, pageSize, writes);
+    }
+
+    private static boolean valid(String duration) {
+        SettingParser alone = new SettingParser();
+        alone.duration("-", duration);
+        try {
+            alone.throwIfAny();
+            return true;
+        } catch (InvalidConfigException e) {
+            return false;
+        }
     }
 
     /** {@code <hostname>-<pid>}: unique per process on a host, and names the host an operator should look at. */

@@ -116,6 +116,12 @@ class ConvergerConfigTest {
     }
 
     @Test
+    void aBadExpiryIsReportedOnceUnderItsOwnNameNotAsAKickConflict() {
+        assertEquals(List.of("--pending-expiry: expected a positive duration such as 500ms, 5s, 2m, 1h or PT5S,"
+                + " got 'never'"), problems("--pending-expiry", "never"));
+    }
+
+    @Test
     void aKickJustUnderBothExpiriesAndAClaimTimeoutBeyondThePendingExpiryAreAccepted() {
         ConvergerSettings settings = parse(Map.of(), "--kick", "119999ms", "--completed-expiry", "2m",
                 "--pending-expiry", "2m", "--claim-timeout", "1h", "--interval", "1h").settings();
