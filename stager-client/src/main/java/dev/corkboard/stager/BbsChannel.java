@@ -46,7 +46,8 @@ public final class BbsChannel {
                 "backoffMultiplier", 2.0,
                 "retryableStatusCodes", List.of("UNAVAILABLE"));
         Map<String, Object> methods = Map.of(
-                "name", List.of(Map.of("service", "corkboard.v1.TaskService")),
+                "name", List.of(Map.of("service", "corkboard.v1.TaskService"),
+                        Map.of("service", "corkboard.v1.ClusterService")),
                 "retryPolicy", retry);
         return Map.of(
                 "loadBalancingConfig", List.of(Map.of("round_robin", Map.of())),

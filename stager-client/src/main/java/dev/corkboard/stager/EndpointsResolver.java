@@ -4,6 +4,7 @@ import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.Status;
+import io.grpc.StatusOr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -65,11 +66,10 @@ final class EndpointsResolver extends NameResolverProvider {
                         unknown.add(address.getHostString());
                     }
                 }
-                if (groups.isEmpty()) {
-                    listener.onError(Status.UNAVAILABLE.withDescription("no BBS endpoint resolves: " + unknown));
-                    return;
-                }
-                listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+                StatusOr<List<EquivalentAddressGroup>> addresses = groups.isEmpty()
+                        ? StatusOr.fromStatus(Status.UNAVAILABLE.withDescription("no BBS endpoint resolves: " + unknown))
+                        : StatusOr.fromValue(groups);
+                listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(addresses).build());
             }
 
             @Override

@@ -12,6 +12,7 @@ import dev.corkboard.proto.v1.TaskDefinition;
 import dev.corkboard.proto.v1.TaskServiceGrpc;
 import dev.corkboard.proto.v1.WatchTasksRequest;
 import dev.corkboard.proto.v1.WatchTasksResponse;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -137,7 +138,12 @@ public final class StagerClient implements AutoCloseable {
         return CompletionListener.start(this, domain, handler, settings);
     }
 
-    ManagedChannel channel() {
+    /**
+     * The connection to the BBS replicas, for calling Corkboard services beside the task API (such as
+     * {@code corkboard.v1.ClusterService}) with the same replicas, load balancing and retries. It belongs to this
+     * client and closes with it.
+     */
+    public Channel channel() {
         return channel;
     }
 

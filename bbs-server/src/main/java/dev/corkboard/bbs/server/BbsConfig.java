@@ -103,9 +103,4 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         return new BbsConfig(address, etcdEndpoints, etcdPrefix, requestTimeout, metricsListen,
                 maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls, callbacks);
     }
-
-    /** The etcd endpoints as jetcd takes them. */
-    String[] endpointStrings() {
-        return etcdEndpoints.stream().map(URI::toString).toArray(String[]::new);
-    }
 }

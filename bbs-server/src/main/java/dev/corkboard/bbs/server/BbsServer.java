@@ -2,6 +2,8 @@ package dev.corkboard.bbs.server;
 
 import dev.corkboard.bbs.callback.CompletionCallbacks;
 import dev.corkboard.bbs.state.TaskLifecycle;
+import dev.corkboard.bbs.store.ConvergerStatusReader;
+import dev.corkboard.bbs.store.EtcdConnection;
 import dev.corkboard.bbs.store.EtcdTaskStore;
 import dev.corkboard.bbs.store.StoreSettings;
 import dev.corkboard.proto.v1.TaskServiceGrpc;
@@ -34,8 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One BBS replica: the gRPC {@code TaskService} (plus the health and reflection services) over an etcd task store,
- * with a Prometheus endpoint beside it. Start it with {@link #start(BbsConfig, List)}; {@link #close()} stops it.
+ * One BBS replica: the gRPC {@code TaskService} and the operators' {@code ClusterService} (plus the health and
+ * reflection services) over an etcd task store, with a Prometheus endpoint beside it. Start it with {@link #start(BbsConfig, List)}; {@link #close()} stops it.
  * Replicas hold no state of their own, so any number of them may run against one etcd.
  *
  * <p><b>Opening and closing</b>: the metrics endpoint, the etcd client, the store's {@link Component}s and the gRPC
@@ -71,6 +73,7 @@ public final class BbsServer implements AutoCloseable {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private volatile boolean serving;
     private Optional<MetricsEndpoint> metrics = Optional.empty();
+    private Client client;
     private EtcdTaskStore store;
     private WatchSubscribers subscribers;
     private Server server;
@@ -128,24 +131,22 @@ public final class BbsServer implements AutoCloseable {
     }
 
     private void openStore() {
-        ExecutorService etcdExecutor = Executors.newFixedThreadPool(
-                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("corkboard-etcd"));
-        opened.push(etcdExecutor::shutdownNow);
-        Client client = Client.builder()
-                .endpoints(config.endpointStrings())
-                .executorService(etcdExecutor)
-                .build();
-        opened.push(client);
-        StoreSettings settings = StoreSettings.defaults()
-                .withPrefix(config.etcdPrefix())
-                .withRequestTimeout(config.requestTimeout());
-        store = new EtcdTaskStore(client, new TaskLifecycle(), Clock.systemUTC(), settings, registry);
+        EtcdConnection etcd = EtcdConnection.open(config.etcdEndpoints(), "corkboard-etcd");
+        opened.push(etcd);
+        client = etcd.client();
+        store = new EtcdTaskStore(client, new TaskLifecycle(), Clock.systemUTC(), storeSettings(), registry);
+    }
+
+    private StoreSettings storeSettings() {
+        return StoreSettings.defaults().withPrefix(config.etcdPrefix()).withRequestTimeout(config.requestTimeout());
     }
 
     private void openGrpc() throws IOException {
         subscribers = new WatchSubscribers(config.maxWatchSubscribers(), registry);
         TaskGrpcService tasks = new TaskGrpcService(store, new TaskCounters(registry), subscribers,
                 config.watchBuffer());
+        ClusterGrpcService cluster = new ClusterGrpcService(new ConvergerStatusReader(client.getKVClient(),
+                storeSettings()));
         ExecutorService grpcExecutor = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("corkboard-grpc"));
         opened.push(grpcExecutor::shutdownNow);
@@ -154,12 +155,13 @@ public final class BbsServer implements AutoCloseable {
                 .executor(grpcExecutor)
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
                 .addService(ServerInterceptors.intercept(tasks, callMetrics))
+                .addService(ServerInterceptors.intercept(cluster, callMetrics))
                 .addService(ServerInterceptors.intercept(health.getHealthService(), callMetrics))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build()
                 .start();
         opened.push(this::stopGrpc);
-        log.info("BBS serving corkboard.v1.TaskService on port {} ({}), etcd {} under {}", port(),
+        log.info("BBS serving corkboard.v1.TaskService and ClusterService on port {} ({}), etcd {} under {}", port(),
                 config.tls().isPresent() ? "TLS" : "plaintext", config.etcdEndpoints(), config.etcdPrefix());
     }
 

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "cork", mixinStandardHelpOptions = true, versionProvider = Cork.Version.class,
         description = "Desire, inspect, wait for and resolve Corkboard tasks.",
         subcommands = {DesireCommand.class, TaskCommand.class, TasksCommand.class, CancelCommand.class,
-            WaitCommand.class, ResolveCommand.class, WatchCommand.class, CommandLine.HelpCommand.class},
+            WaitCommand.class, ResolveCommand.class, WatchCommand.class, ConvergerCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (wait: the task succeeded)", "1:wait: the task failed",
             "2:wait: timed out", "3:the BBS refused the request or could not be reached", "64:usage error"})
