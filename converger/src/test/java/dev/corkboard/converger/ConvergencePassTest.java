@@ -13,6 +13,7 @@ import dev.corkboard.converger.rules.ConvergenceRules;
 import dev.corkboard.converger.rules.Repair;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
+import dev.corkboard.testkit.FixtureExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConvergencePassTest {
 
     @RegisterExtension
-    static final ConvergerExtension etcd = new ConvergerExtension();
+    static final FixtureExtension<ConvergerFixture> etcd = new FixtureExtension<>(ConvergerFixture::new);
 
     static final ConvergerSettings SETTINGS = ConvergerSettings.defaults().withPageSize(2);
 

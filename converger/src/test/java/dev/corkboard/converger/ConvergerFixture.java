@@ -12,6 +12,7 @@ import dev.corkboard.proto.v1.Command;
 import dev.corkboard.proto.v1.ExecutorPresence;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskDefinition;
+import dev.corkboard.testkit.FixtureExtension;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -35,7 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * tests that drive passes step by step. {@link #assertIndexExact()} checks the store's invariant independently of its
  * code: the index keys are exactly those the records call for.
  */
-final class ConvergerFixture implements AutoCloseable {
+final class ConvergerFixture implements FixtureExtension.Fixture {
 
     static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -189,6 +190,12 @@ final class ConvergerFixture implements AutoCloseable {
             found.add(kv.getKey().toString(StandardCharsets.UTF_8).substring(storeSettings.prefix().length()));
         }
         return found;
+    }
+
+    /** After every test: the index keys mirror the task records exactly. */
+    @Override
+    public void verify() {
+        assertIndexExact();
     }
 
     void assertIndexExact() {

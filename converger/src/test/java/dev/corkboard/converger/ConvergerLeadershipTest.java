@@ -10,6 +10,7 @@ import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.converger.rules.ConvergenceRules;
 import dev.corkboard.proto.v1.ConvergerStatus;
 import dev.corkboard.proto.v1.TaskState;
+import dev.corkboard.testkit.FixtureExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConvergerLeadershipTest {
 
     @RegisterExtension
-    static final ConvergerExtension etcd = new ConvergerExtension();
+    static final FixtureExtension<ConvergerFixture> etcd = new FixtureExtension<>(ConvergerFixture::new);
 
     /** Passes run on election and on executor departures only, so every pass a test sees is one it caused. */
     static final ConvergerSettings SETTINGS = ConvergerSettings.defaults().withInterval(Duration.ofHours(1))

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corkboard.proto.v1.ConvergerStatus;
+import dev.corkboard.testkit.FixtureExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConvergerProcessTest {
 
     @RegisterExtension
-    static final ConvergerExtension etcd = new ConvergerExtension();
+    static final FixtureExtension<ConvergerFixture> etcd = new FixtureExtension<>(ConvergerFixture::new);
 
     static final Duration TTL = Duration.ofSeconds(3);
     static final Duration INTERVAL = Duration.ofSeconds(1);

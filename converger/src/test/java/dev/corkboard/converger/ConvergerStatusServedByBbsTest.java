@@ -13,6 +13,7 @@ import dev.corkboard.proto.v1.GetConvergerStatusRequest;
 import dev.corkboard.proto.v1.GetConvergerStatusResponse;
 import dev.corkboard.proto.v1.TaskDefinition;
 import dev.corkboard.proto.v1.TaskServiceGrpc;
+import dev.corkboard.testkit.FixtureExtension;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConvergerStatusServedByBbsTest {
 
     @RegisterExtension
-    static final ConvergerExtension etcd = new ConvergerExtension();
+    static final FixtureExtension<ConvergerFixture> etcd = new FixtureExtension<>(ConvergerFixture::new);
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -7,6 +7,7 @@ import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Command;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskDefinition;
+import dev.corkboard.testkit.FixtureExtension;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A task store on a real etcd, under a prefix of its own so tests sharing one etcd never see each other's keys.
  */
-final class StoreFixture implements AutoCloseable {
+final class StoreFixture implements FixtureExtension.Fixture {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -119,6 +120,12 @@ final class StoreFixture implements AutoCloseable {
             }
         }
         return expected;
+    }
+
+    /** After every test: the index keys mirror the task records exactly. */
+    @Override
+    public void verify() {
+        assertIndexExact();
     }
 
     void assertIndexExact() {

@@ -10,6 +10,7 @@ import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
+import dev.corkboard.testkit.FixtureExtension;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskStoreConditionalWriteTest {
 
     @RegisterExtension
-    static final StoreExtension store = new StoreExtension();
+    static final FixtureExtension<StoreFixture> store = new FixtureExtension<>(StoreFixture::new);
 
     private StoreFixture fixture;
     private ByteSequence electionKey;

@@ -9,6 +9,7 @@ import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
+import dev.corkboard.testkit.FixtureExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class TaskStoreContentionTest {
     private static final int RACERS = 8;
 
     @RegisterExtension
-    static final StoreExtension store = new StoreExtension();
+    static final FixtureExtension<StoreFixture> store = new FixtureExtension<>(StoreFixture::new);
 
     private StoreFixture fixture;
     private final List<EtcdTaskStore> replicas = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
+import dev.corkboard.testkit.FixtureExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskStoreListingTest {
 
     @RegisterExtension
-    static final StoreExtension store = new StoreExtension();
+    static final FixtureExtension<StoreFixture> store = new FixtureExtension<>(StoreFixture::new);
 
     private StoreFixture fixture;
 

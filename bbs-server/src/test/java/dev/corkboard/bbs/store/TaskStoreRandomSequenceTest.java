@@ -8,6 +8,7 @@ import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskLifecycle;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
+import dev.corkboard.testkit.FixtureExtension;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,7 +34,7 @@ class TaskStoreRandomSequenceTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
     @RegisterExtension
-    static final StoreExtension store = new StoreExtension();
+    static final FixtureExtension<StoreFixture> store = new FixtureExtension<>(StoreFixture::new);
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 7, 42})

@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corkboard.bbs.state.TaskLifecycle;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.ExecutorPresence;
 import dev.corkboard.proto.v1.Task;
-import dev.corkboard.bbs.state.TaskLifecycle;
+import dev.corkboard.testkit.FixtureExtension;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.PutOption;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import io.etcd.jetcd.options.PutOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskStoreRecordWalkTest {
 
     @RegisterExtension
-    static final StoreExtension store = new StoreExtension();
+    static final FixtureExtension<StoreFixture> store = new FixtureExtension<>(StoreFixture::new);
 
     private StoreFixture fixture;
 

@@ -15,6 +15,7 @@ import dev.corkboard.proto.v1.Resources;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskDefinition;
 import dev.corkboard.proto.v1.TaskState;
+import dev.corkboard.testkit.FixtureExtension;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskStoreTransitionsTest {
 
     @RegisterExtension
-    static final StoreExtension store = new StoreExtension();
+    static final FixtureExtension<StoreFixture> store = new FixtureExtension<>(StoreFixture::new);
 
     private StoreFixture fixture;
 

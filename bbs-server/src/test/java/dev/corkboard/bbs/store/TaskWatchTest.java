@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskEvent;
+import dev.corkboard.testkit.FixtureExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TaskWatchTest {
 
     @RegisterExtension
-    static final StoreExtension store = new StoreExtension();
+    static final FixtureExtension<StoreFixture> store = new FixtureExtension<>(StoreFixture::new);
 
     private StoreFixture fixture;
 
