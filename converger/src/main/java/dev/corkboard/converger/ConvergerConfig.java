@@ -1,8 +1,8 @@
 package dev.corkboard.converger;
 
-import dev.corkboard.bbs.config.ConfigDefaults;
 import dev.corkboard.bbs.config.HostPort;
 import dev.corkboard.bbs.config.InvalidConfigException;
+import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.config.SettingParser;
 import dev.corkboard.bbs.store.StoreSettings;
 import java.net.InetAddress;
@@ -34,8 +34,6 @@ import picocli.CommandLine;
 public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, String etcdPrefix,
         Duration requestTimeout, Optional<HostPort> metricsListen, ConvergerSettings settings) {
 
-    /** The prefix of the environment variables that configure the converger. */
-    public static final String ENV_PREFIX = "CORKBOARD_";
 
     public ConvergerConfig {
         etcdEndpoints = List.copyOf(etcdEndpoints);
@@ -49,12 +47,7 @@ public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, Strin
      * @throws CommandLine.ParameterException for unknown flags or a missing flag value
      */
     public static ConvergerConfig parse(String[] args, Map<String, String> env) {
-        ConfigDefaults defaults = ConfigDefaults.load(ENV_PREFIX, args, env);
-        ConvergerOptions options = new ConvergerOptions();
-        CommandLine line = new CommandLine(options).setDefaultValueProvider(defaults);
-        line.parseArgs(args);
-        defaults.requireKnownKeys(line.getCommandSpec());
-        return from(options);
+        return from(ProcessMain.parseOptions(new ConvergerOptions(), args, env));
     }
 
     static ConvergerConfig from(ConvergerOptions options) {

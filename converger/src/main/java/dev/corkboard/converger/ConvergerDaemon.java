@@ -1,5 +1,6 @@
 package dev.corkboard.converger;
 
+import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.server.MetricsEndpoint;
 import dev.corkboard.bbs.store.EtcdConnection;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * a leader cut off from etcd stops leading once its lease's TTL passes (see {@link Leadership}). {@code /healthz}
  * answers 200 while the process runs, whether or not it leads: a follower is healthy.
  */
-public final class ConvergerDaemon implements AutoCloseable {
+public final class ConvergerDaemon implements ProcessMain.Running {
 
     private static final Logger log = LoggerFactory.getLogger(ConvergerDaemon.class);
 
@@ -90,6 +91,7 @@ public final class ConvergerDaemon implements AutoCloseable {
     }
 
     /** Blocks until {@link #close()} has finished. */
+    @Override
     public void awaitTermination() throws InterruptedException {
         stopped.await();
     }

@@ -1,9 +1,9 @@
 package dev.corkboard.bbs.server;
 
 import dev.corkboard.bbs.callback.CallbackSettings;
-import dev.corkboard.bbs.config.ConfigDefaults;
 import dev.corkboard.bbs.config.HostPort;
 import dev.corkboard.bbs.config.InvalidConfigException;
+import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.config.SettingParser;
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,8 +32,6 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         Optional<HostPort> metricsListen, int maxInboundMessageBytes, int maxWatchSubscribers, int watchBuffer,
         Duration shutdownGrace, Optional<Tls> tls, CallbackSettings callbacks) {
 
-    /** The prefix of the environment variables that configure the BBS server. */
-    public static final String ENV_PREFIX = "CORKBOARD_";
 
     /** Certificate files for TLS; {@code clientCa} present means clients must present a certificate (mutual TLS). */
     public record Tls(Path certChain, Path privateKey, Optional<Path> clientCa) {}
@@ -50,12 +48,7 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
      * @throws CommandLine.ParameterException for unknown flags or a missing flag value
      */
     public static BbsConfig parse(String[] args, Map<String, String> env) {
-        ConfigDefaults defaults = ConfigDefaults.load(ENV_PREFIX, args, env);
-        BbsOptions options = new BbsOptions();
-        CommandLine line = new CommandLine(options).setDefaultValueProvider(defaults);
-        line.parseArgs(args);
-        defaults.requireKnownKeys(line.getCommandSpec());
-        return from(options);
+        return from(ProcessMain.parseOptions(new BbsOptions(), args, env));
     }
 
     static BbsConfig from(BbsOptions options) {

@@ -1,6 +1,7 @@
 package dev.corkboard.bbs.server;
 
 import dev.corkboard.bbs.callback.CompletionCallbacks;
+import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.state.TaskLifecycle;
 import dev.corkboard.bbs.store.ConvergerStatusReader;
 import dev.corkboard.bbs.store.EtcdConnection;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * calls fail with {@code UNAVAILABLE} within the request timeout while etcd is away, and succeed again when it is back
  * (the jetcd client reconnects by itself).
  */
-public final class BbsServer implements AutoCloseable {
+public final class BbsServer implements ProcessMain.Running {
 
     /**
      * Something that runs beside the task service on the same store and registry, for example completion callbacks.
@@ -226,6 +227,7 @@ public final class BbsServer implements AutoCloseable {
     }
 
     /** Blocks until the gRPC server has terminated (after {@link #close()}). */
+    @Override
     public void awaitTermination() throws InterruptedException {
         server.awaitTermination();
     }
