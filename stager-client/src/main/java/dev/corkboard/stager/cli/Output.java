@@ -15,6 +15,7 @@ import java.util.List;
 final class Output {
 
     private static final JsonFormat.Printer JSON = JsonFormat.printer();
+    private static final JsonFormat.Printer JSON_LINE = JSON.omittingInsignificantWhitespace();
     private static final List<String> TASK_COLUMNS = List.of("GUID", "DOMAIN", "STATE", "EXECUTOR", "AGE", "OUTCOME");
 
     private final PrintWriter out;
@@ -57,7 +58,7 @@ final class Output {
     /** One JSON object per line: for streams such as {@code cork watch}. */
     void jsonLine(MessageOrBuilder message) {
         try {
-            out.println(JsonFormat.printer().omittingInsignificantWhitespace().print(message));
+            out.println(JSON_LINE.print(message));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
         }
