@@ -56,10 +56,7 @@ public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, Strin
         parse.require(id.length() <= 253 && id.chars().noneMatch(Character::isWhitespace), "--converger-id",
                 "expected a name of at most 253 characters without spaces, got '" + options.convergerId + "'");
         List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcdEndpoints);
-        String prefix = options.etcdPrefix.trim();
-        parse.require(prefix.length() > 1 && prefix.startsWith("/") && !prefix.endsWith("/"), "--etcd-prefix",
-                "expected a key prefix that starts and does not end with '/', such as /corkboard/v1, got '"
-                        + options.etcdPrefix + "'");
+        String prefix = parse.keyPrefix("--etcd-prefix", options.etcdPrefix);
         Duration requestTimeout = parse.duration("--request-timeout", options.requestTimeout);
         Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
         ConvergerSettings settings = settings(parse, options);
@@ -74,32 +71,21 @@ public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, Strin
         Duration pendingExpiry = parse.duration("--pending-expiry", options.pendingExpiry);
         Duration completedExpiry = parse.duration("--completed-expiry", options.completedExpiry);
         Duration leaseTtl = parse.duration("--lease-ttl", options.leaseTtl);
-        parse.require(leaseTtl.toMillis() % 1000 == 0, "--lease-ttl",
+        boolean wholeTtl = leaseTtl.toMillis() % 1000 == 0;
+        parse.require(wholeTtl, "--lease-ttl",
                 "expected whole seconds (etcd leases count seconds) such as 15s, got '" + options.leaseTtl + "'");
         int pageSize = parse.integer("--page-size", options.pageSize, 1, 10_000);
         int writes = parse.integer("--max-writes-in-flight", options.maxWritesInFlight, 1, 1024);
         // compared only when both values are good, so a bad expiry is reported once, under its own name
-        boolean comparable = valid(options.kick) && valid(options.pendingExpiry) && valid(options.completedExpiry);
+        boolean comparable = parse.accepted("--kick", "--pending-expiry", "--completed-expiry");
         parse.require(!comparable || kick.compareTo(pendingExpiry) < 0, "--kick",
                 "expected less than --pending-expiry (" + options.pendingExpiry.trim() + ") or pending tasks are"
                         + " never re-announced, got '" + options.kick + "'");
         parse.require(!comparable || kick.compareTo(completedExpiry) < 0, "--kick",
                 "expected less than --completed-expiry (" + options.completedExpiry.trim() + ") or completed tasks"
                         + " are deleted before they are re-notified, got '" + options.kick + "'");
-        boolean wholeTtl = leaseTtl.toMillis() % 1000 == 0;
         return new ConvergerSettings(interval, kick, claimTimeout, pendingExpiry, completedExpiry,
                 wholeTtl ? leaseTtl : ConvergerSettings.DEFAULT_LEASE_TTL, pageSize, writes);
-    }
-
-    private static boolean valid(String duration) {
-        SettingParser alone = new SettingParser();
-        alone.duration("-", duration);
-        try {
-            alone.throwIfAny();
-            return true;
-        } catch (InvalidConfigException e) {
-            return false;
-        }
     }
 
     /** {@code <hostname>-<pid>}: unique per process on a host, and names the host an operator should look at. */

@@ -126,6 +126,15 @@ public final class SettingParser {
         return endpoints;
     }
 
+    /** An etcd key prefix: starts with '/', does not end with it, e.g. {@code /corkboard/v1}. Returned trimmed. */
+    public String keyPrefix(String setting, String text) {
+        String prefix = text.trim();
+        require(prefix.length() > 1 && prefix.startsWith("/") && !prefix.endsWith("/"), setting,
+                "expected a key prefix that starts and does not end with '/', such as /corkboard/v1, got '" + text
+                        + "'");
+        return prefix;
+    }
+
     /** An optional readable file; empty for an empty value. */
     public Optional<Path> readableFile(String setting, String text) {
         if (text.isBlank()) {
@@ -144,6 +153,16 @@ public final class SettingParser {
         if (!ok) {
             problem(setting, expectation);
         }
+    }
+
+    /** True when none of these settings has a problem so far: their values may be compared with each other. */
+    public boolean accepted(String... settings) {
+        for (String setting : settings) {
+            if (problems.stream().anyMatch(problem -> problem.startsWith(setting + ": "))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void problem(String setting, String message) {

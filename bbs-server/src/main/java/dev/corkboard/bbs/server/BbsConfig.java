@@ -55,10 +55,7 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         SettingParser parse = new SettingParser();
         HostPort listen = parse.hostPort("--listen", options.listen);
         List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcdEndpoints);
-        String prefix = options.etcdPrefix.trim();
-        parse.require(prefix.length() > 1 && prefix.startsWith("/") && !prefix.endsWith("/"), "--etcd-prefix",
-                "expected a key prefix that starts and does not end with '/', such as /corkboard/v1, got '"
-                        + options.etcdPrefix + "'");
+        String prefix = parse.keyPrefix("--etcd-prefix", options.etcdPrefix);
         Duration requestTimeout = parse.duration("--request-timeout", options.requestTimeout);
         Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
         int maxInbound = parse.integer("--max-inbound-message-size", options.maxInboundMessageSize, 64 * 1024,
