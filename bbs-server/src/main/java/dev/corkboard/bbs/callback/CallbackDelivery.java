@@ -3,11 +3,11 @@ package dev.corkboard.bbs.callback;
 import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskRequest;
+import dev.corkboard.bbs.store.EtcdFutures;
 import dev.corkboard.bbs.store.EtcdTaskStore;
 import dev.corkboard.proto.v1.Task;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,10 +128,7 @@ final class CallbackDelivery {
         try {
             return call.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
+            Throwable cause = EtcdFutures.unwrap(e);
             if (cause instanceof TaskException taskException) {
                 throw taskException;
             }

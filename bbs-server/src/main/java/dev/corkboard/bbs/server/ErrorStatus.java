@@ -2,12 +2,11 @@ package dev.corkboard.bbs.server;
 
 import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskException;
+import dev.corkboard.bbs.store.EtcdFutures;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -87,7 +86,7 @@ public final class ErrorStatus {
      * @param guid the task the call was about, logged with the detail; empty for calls about no task
      */
     public static StatusRuntimeException exception(Throwable failure, String guid) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = EtcdFutures.unwrap(failure);
         if (cause instanceof TaskException refusal) {
             return exception(refusal.error());
         }
@@ -103,14 +102,5 @@ public final class ErrorStatus {
             MDC.remove(CallMetrics.TASK_GUID);
         }
         return Status.INTERNAL.withDescription("internal error; the BBS logged the detail").asRuntimeException();
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Puts a deadline on every etcd call and turns transport failures into {@link TaskError.Unavailable}. */
-final class EtcdFutures {
+public final class EtcdFutures {
 
     private EtcdFutures() {}
 
@@ -28,7 +28,8 @@ final class EtcdFutures {
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(translate(failure, deadline)));
     }
 
-    static Throwable unwrap(Throwable failure) {
+    /** The failure inside the {@link CompletionException} / {@link ExecutionException} wrappers futures add. */
+    public static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {
@@ -72,7 +73,7 @@ final class EtcdFutures {
     }
 
     /** Waits for a store future and rethrows its {@link TaskException} as is, for blocking callers. */
-    static <T> T join(CompletableFuture<T> future) {
+    public static <T> T join(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {

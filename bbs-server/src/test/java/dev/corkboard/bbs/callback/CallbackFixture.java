@@ -4,6 +4,7 @@ import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.state.TaskLifecycle;
 import dev.corkboard.bbs.state.TaskRequest;
+import dev.corkboard.bbs.store.EtcdFutures;
 import dev.corkboard.bbs.store.EtcdTaskStore;
 import dev.corkboard.bbs.store.StoreSettings;
 import dev.corkboard.proto.v1.Command;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -101,18 +101,7 @@ final class CallbackFixture implements AutoCloseable {
     }
 
     static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            Throwable cause = e;
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
+        return EtcdFutures.join(future);
     }
 
     @Override
