@@ -47,7 +47,8 @@ public final class BbsChannel {
                 "retryableStatusCodes", List.of("UNAVAILABLE"));
         Map<String, Object> methods = Map.of(
                 "name", List.of(Map.of("service", "corkboard.v1.TaskService"),
-                        Map.of("service", "corkboard.v1.ClusterService")),
+                        Map.of("service", "corkboard.v1.ClusterService"),
+                        Map.of("service", "corkboard.v1.ExecutorService")),
                 "retryPolicy", retry);
         return Map.of(
                 "loadBalancingConfig", List.of(Map.of("round_robin", Map.of())),
