@@ -1,0 +1,140 @@
+package dev.corkboard.executor.agent;
+
+import dev.corkboard.bbs.server.BbsConfig;
+import dev.corkboard.bbs.server.BbsServer;
+import dev.corkboard.proto.v1.Command;
+import dev.corkboard.proto.v1.EnvironmentVariable;
+import dev.corkboard.proto.v1.Resources;
+import dev.corkboard.proto.v1.Task;
+import dev.corkboard.proto.v1.TaskDefinition;
+import dev.corkboard.proto.v1.TaskState;
+import dev.corkboard.stager.BbsEndpoints;
+import dev.corkboard.stager.StagerClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+
+/**
+ * A BBS replica in this JVM against a real etcd (under a prefix of its own), a stager client, and executor agents
+ * started on demand with their own directories under a temporary folder. The BBS can be stopped and started again on
+ * the same port.
+ */
+final class AgentCluster implements AutoCloseable {
+
+    final String prefix = "/corkboard-test/" + UUID.randomUUID();
+    private final String etcdEndpoints;
+    private final Path root;
+    private final int bbsPort;
+    private Optional<BbsServer> bbs = Optional.empty();
+    private final StagerClient client;
+    private final List<ExecutorAgent> agents = new ArrayList<>();
+
+    AgentCluster(String etcdEndpoints, Path root) {
+        this.etcdEndpoints = etcdEndpoints;
+        this.root = root;
+        this.bbsPort = freePort();
+        startBbs();
+        this.client = StagerClient.connect(BbsEndpoints.parse(bbsEndpoint()));
+    }
+
+    String bbsEndpoint() {
+        return "127.0.0.1:" + bbsPort;
+    }
+
+    StagerClient client() {
+        return client;
+    }
+
+    BbsServer bbs() {
+        return bbs.orElseThrow();
+    }
+
+    void startBbs() {
+        BbsConfig config = BbsConfig.parse(new String[] {"--listen=127.0.0.1:" + bbsPort,
+            "--etcd-endpoints=" + etcdEndpoints, "--etcd-prefix=" + prefix, "--metrics-listen=off",
+            "--shutdown-grace-period=1s"}, Map.of());
+        try {
+            bbs = Optional.of(BbsServer.start(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void stopBbs() {
+        bbs.ifPresent(BbsServer::close);
+        bbs = Optional.empty();
+    }
+
+    /** The arguments an agent named {@code id} starts with here; more arguments override them. */
+    List<String> agentArguments(String id, String... more) {
+        Path dir = root.resolve(id);
+        List<String> args = new ArrayList<>(List.of("--executor-id=" + id, "--bbs=" + bbsEndpoint(),
+                "--listen=127.0.0.1:0", "--metrics-listen=off", "--work-dir=" + dir, "--claim-wait=2s",
+                "--call-timeout=3s", "--drain-timeout=5s", "--memory-mb=1024", "--containers=4"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    ExecutorAgent startAgent(String id, String... more) {
+        ExecutorConfig config = ExecutorConfig.parse(agentArguments(id, more).toArray(new String[0]), Map.of());
+        try {
+            ExecutorAgent agent = ExecutorAgent.start(config);
+            agents.add(agent);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(agent::isClaiming);
+            return agent;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Task desire(String guid, TaskDefinition definition) {
+        return client.desire(guid, "tests", definition);
+    }
+
+    Task awaitCompleted(String guid, Duration within) {
+        Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(50))
+                .until(() -> client.get(guid).getState() == TaskState.COMPLETED);
+        return client.get(guid);
+    }
+
+    static TaskDefinition shell(String script) {
+        return TaskDefinition.newBuilder().setCommand(Command.newBuilder().setPath("/bin/sh").addArgs("-c")
+                .addArgs(script)).build();
+    }
+
+    static TaskDefinition shell(String script, Map<String, String> env, String resultFile, Resources resources) {
+        Command.Builder command = Command.newBuilder().setPath("/bin/sh").addArgs("-c").addArgs(script);
+        env.forEach((name, value) -> command.addEnv(EnvironmentVariable.newBuilder().setName(name).setValue(value)));
+        return TaskDefinition.newBuilder().setCommand(command).setResultFile(resultFile).setResources(resources)
+                .build();
+    }
+
+    Path root() {
+        return root;
+    }
+
+    @Override
+    public void close() {
+        for (int i = agents.size() - 1; i >= 0; i--) {
+            agents.get(i).close();
+        }
+        client.close();
+        stopBbs();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
