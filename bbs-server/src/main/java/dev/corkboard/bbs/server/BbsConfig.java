@@ -27,10 +27,11 @@ import picocli.CommandLine;
  * @param shutdownGrace how long in-flight calls may finish on shutdown
  * @param tls server certificate and key, and the CA of client certificates under mutual TLS; empty: plaintext
  * @param callbacks how completion callbacks are POSTed (every replica delivers; one wins each task)
+ * @param executorTtl time to live of an executor's presence lease: without a heartbeat for this long it disappears
  */
 public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPrefix, Duration requestTimeout,
         Optional<HostPort> metricsListen, int maxInboundMessageBytes, int maxWatchSubscribers, int watchBuffer,
-        Duration shutdownGrace, Optional<Tls> tls, CallbackSettings callbacks) {
+        Duration shutdownGrace, Optional<Tls> tls, CallbackSettings callbacks, Duration executorTtl) {
 
 
     /** Certificate files for TLS; {@code clientCa} present means clients must present a certificate (mutual TLS). */
@@ -69,10 +70,22 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         int callbackAttempts = parse.integer("--callback-max-attempts", options.callbackMaxAttempts, 1, 100);
         Duration callbackTimeout = parse.duration("--callback-request-timeout", options.callbackRequestTimeout);
         Duration callbackBackoff = parse.duration("--callback-first-backoff", options.callbackFirstBackoff);
+        Duration executorTtl = executorTtl(parse, options);
         parse.throwIfAny();
         return new BbsConfig(listen, endpoints, prefix, requestTimeout, metrics, maxInbound, maxWatches, watchBuffer,
                 grace, tls, new CallbackSettings(callbackWorkers, callbackQueue, callbackAttempts, callbackTimeout,
-                        callbackBackoff));
+                        callbackBackoff), executorTtl);
+    }
+
+    /** A whole number of seconds: etcd leases count in seconds, and refuses TTLs shorter than about 2 s. */
+    private static Duration executorTtl(SettingParser parse, BbsOptions options) {
+        Duration ttl = parse.duration("--executor-ttl", options.executorTtl);
+        if (parse.accepted("--executor-ttl")) {
+            parse.require(ttl.toMillis() % 1000 == 0 && ttl.getSeconds() >= 2 && ttl.getSeconds() <= 3600,
+                    "--executor-ttl", "expected a whole number of seconds from 2s to 1h, got '" + options.executorTtl
+                            + "'");
+        }
+        return ttl;
     }
 
     private static Optional<Tls> tls(SettingParser parse, BbsOptions options) {
@@ -91,6 +104,6 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
     /** The same configuration listening on {@code address}. */
     public BbsConfig withListen(HostPort address) {
         return new BbsConfig(address, etcdEndpoints, etcdPrefix, requestTimeout, metricsListen,
-                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls, callbacks);
+                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls, callbacks, executorTtl);
     }
 }

@@ -92,4 +92,9 @@ final class BbsOptions {
     @Option(names = "--callback-first-backoff", paramLabel = "DURATION", defaultValue = "200ms",
             description = "Wait before the second callback request; doubles up to 10s. Default: ${DEFAULT-VALUE}.")
     String callbackFirstBackoff;
+
+    @Option(names = "--executor-ttl", paramLabel = "DURATION", defaultValue = "15s",
+            description = "Time to live of an executor's presence: an executor that does not heartbeat for this long"
+                    + " disappears (whole seconds, at least 2s). Default: ${DEFAULT-VALUE}.")
+    String executorTtl;
 }

@@ -2,16 +2,20 @@ package dev.corkboard.bbs.server;
 
 import dev.corkboard.bbs.callback.CompletionCallbacks;
 import dev.corkboard.bbs.config.ProcessMain;
+import dev.corkboard.bbs.executors.ExecutorHub;
+import dev.corkboard.bbs.executors.ExecutorSettings;
 import dev.corkboard.bbs.state.TaskLifecycle;
 import dev.corkboard.bbs.store.ConvergerStatusReader;
 import dev.corkboard.bbs.store.EtcdConnection;
 import dev.corkboard.bbs.store.EtcdTaskStore;
 import dev.corkboard.bbs.store.StoreSettings;
+import dev.corkboard.proto.v1.ExecutorServiceGrpc;
 import dev.corkboard.proto.v1.TaskServiceGrpc;
 import io.etcd.jetcd.Client;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.TlsServerCredentials;
@@ -37,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One BBS replica: the gRPC {@code TaskService} and the operators' {@code ClusterService} (plus the health and
- * reflection services) over an etcd task store, with a Prometheus endpoint beside it. Start it with {@link #start(BbsConfig, List)}; {@link #close()} stops it.
+ * One BBS replica: the gRPC {@code TaskService}, the executors' {@code ExecutorService} and the operators'
+ * {@code ClusterService} (plus the health and reflection services) over an etcd task store, with a Prometheus endpoint beside it. Start it with {@link #start(BbsConfig, List)}; {@link #close()} stops it.
  * Replicas hold no state of their own, so any number of them may run against one etcd.
  *
  * <p><b>Opening and closing</b>: the metrics endpoint, the etcd client, the store's {@link Component}s and the gRPC
@@ -64,6 +68,8 @@ public final class BbsServer implements ProcessMain.Running {
 
     /** The name the health service reports the task service under (the empty name stands for the whole server). */
     public static final String SERVICE_NAME = TaskServiceGrpc.SERVICE_NAME;
+    /** The name the health service reports the executor service under. */
+    public static final String EXECUTOR_SERVICE_NAME = ExecutorServiceGrpc.SERVICE_NAME;
 
     private static final Logger log = LoggerFactory.getLogger(BbsServer.class);
 
@@ -77,6 +83,7 @@ public final class BbsServer implements ProcessMain.Running {
     private Client client;
     private EtcdTaskStore store;
     private WatchSubscribers subscribers;
+    private ExecutorHub executors;
     private Server server;
     private boolean closed;
 
@@ -109,6 +116,7 @@ public final class BbsServer implements ProcessMain.Running {
     private void open(List<Component> components) throws IOException {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
+        health.setStatus(EXECUTOR_SERVICE_NAME, ServingStatus.NOT_SERVING);
         if (config.metricsListen().isPresent()) {
             MetricsEndpoint endpoint = MetricsEndpoint.start(config.metricsListen().get().socketAddress(), registry,
                     () -> serving);
@@ -148,22 +156,34 @@ public final class BbsServer implements ProcessMain.Running {
                 config.watchBuffer());
         ClusterGrpcService cluster = new ClusterGrpcService(new ConvergerStatusReader(client.getKVClient(),
                 storeSettings()));
+        executors = ExecutorHub.start(client, store, config.etcdPrefix(), config.requestTimeout(),
+                ExecutorSettings.defaults().withTtl(config.executorTtl()).withStreamBuffer(config.watchBuffer()),
+                registry, failure -> ErrorStatus.exception(failure, "").getStatus());
+        // closed after the gRPC server (pushed before it): parked ClaimNext calls and task streams end first in
+        // stopGrpc, claims in flight settle while unary calls finish
+        opened.push(executors);
         ExecutorService grpcExecutor = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("corkboard-grpc"));
         opened.push(grpcExecutor::shutdownNow);
         CallMetrics callMetrics = new CallMetrics(registry);
+        // under mutual TLS an executor is the CN of its client certificate; without it there is no identity to check
+        ServerInterceptor[] interceptors = config.tls().flatMap(BbsConfig.Tls::clientCa).isPresent()
+                ? new ServerInterceptor[] {callMetrics, new ExecutorIdentity()}
+                : new ServerInterceptor[] {callMetrics};
         server = NettyServerBuilder.forAddress(config.listen().socketAddress(), credentials())
                 .executor(grpcExecutor)
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
-                .addService(ServerInterceptors.intercept(tasks, callMetrics))
+                .addService(ServerInterceptors.intercept(tasks, interceptors))
+                .addService(ServerInterceptors.intercept(new ExecutorGrpcService(executors), interceptors))
                 .addService(ServerInterceptors.intercept(cluster, callMetrics))
                 .addService(ServerInterceptors.intercept(health.getHealthService(), callMetrics))
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build()
                 .start();
         opened.push(this::stopGrpc);
-        log.info("BBS serving corkboard.v1.TaskService and ClusterService on port {} ({}), etcd {} under {}", port(),
-                config.tls().isPresent() ? "TLS" : "plaintext", config.etcdEndpoints(), config.etcdPrefix());
+        log.info("BBS serving corkboard.v1.TaskService, ExecutorService and ClusterService on port {} ({}), etcd {}"
+                + " under {}", port(), config.tls().isPresent() ? (interceptors.length > 1 ? "mutual TLS" : "TLS")
+                : "plaintext", config.etcdEndpoints(), config.etcdPrefix());
     }
 
     private ServerCredentials credentials() throws IOException {
@@ -184,6 +204,7 @@ public final class BbsServer implements ProcessMain.Running {
             serving = true;
             health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
             health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+            health.setStatus(EXECUTOR_SERVICE_NAME, ServingStatus.SERVING);
             log.info("etcd answered: BBS reports SERVING");
         }
     }
@@ -191,6 +212,7 @@ public final class BbsServer implements ProcessMain.Running {
     /** Stops accepting, ends watches, waits for unary calls in flight up to the grace period, cancels the rest. */
     private void stopGrpc() throws InterruptedException {
         server.shutdown();
+        executors.close();
         subscribers.endAll(Status.UNAVAILABLE.withDescription(
                 "this BBS replica is shutting down; watch again on another replica after the last revision received"));
         if (!server.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {

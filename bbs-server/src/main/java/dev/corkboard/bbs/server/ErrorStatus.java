@@ -61,6 +61,9 @@ public final class ErrorStatus {
         if (error instanceof TaskError.CorruptRecord) {
             return Status.DATA_LOSS;
         }
+        if (error instanceof TaskError.NotTheCaller) {
+            return Status.PERMISSION_DENIED;
+        }
         throw new IllegalStateException("unmapped task error " + error.getClass().getName());
     }
 

@@ -45,6 +45,9 @@ import org.slf4j.MDC;
  * bounded by the store's request timeout, so etcd being unreachable yields {@code UNAVAILABLE}, never a hang. A
  * caller whose deadline passes or who cancels gets its status from gRPC at once; a store call already sent may still
  * apply, which is safe because every call is idempotent for the same actor.
+ *
+ * <p>Under mutual TLS the executor calls (claim, start, reject, complete) are refused with {@code PERMISSION_DENIED}
+ * when their executor id is not the caller's certificate CN ({@link ExecutorIdentity}).
  */
 public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
 
@@ -70,23 +73,35 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
 
     @Override
     public void claimTask(ClaimTaskRequest request, StreamObserver<TaskResponse> observer) {
+        if (notTheCaller(request.getExecutorId(), observer)) {
+            return;
+        }
         apply(new TaskRequest.Claim(request.getGuid(), request.getExecutorId()), observer, applied -> {});
     }
 
     @Override
     public void startTask(StartTaskRequest request, StreamObserver<TaskResponse> observer) {
+        if (notTheCaller(request.getExecutorId(), observer)) {
+            return;
+        }
         apply(new TaskRequest.Start(request.getGuid(), request.getExecutorId(), request.getContainerHandle()),
                 observer, counters::started);
     }
 
     @Override
     public void rejectTask(RejectTaskRequest request, StreamObserver<TaskResponse> observer) {
+        if (notTheCaller(request.getExecutorId(), observer)) {
+            return;
+        }
         apply(new TaskRequest.Reject(request.getGuid(), request.getExecutorId(), request.getReason()), observer,
                 applied -> {});
     }
 
     @Override
     public void completeTask(CompleteTaskRequest request, StreamObserver<TaskResponse> observer) {
+        if (notTheCaller(request.getExecutorId(), observer)) {
+            return;
+        }
         apply(new TaskRequest.Complete(request.getGuid(), request.getExecutorId(), request.getFailed(),
                 request.getFailureReason(), request.getResult()), observer, counters::completed);
     }
@@ -148,6 +163,13 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
                 stream.open(store, after, watchBuffer);
             }
         });
+    }
+
+    /** Under mutual TLS, refuses an executor call made in the name of another executor than the caller. */
+    private static boolean notTheCaller(String executorId, StreamObserver<?> observer) {
+        Optional<TaskError.NotTheCaller> refusal = ExecutorIdentity.check(executorId);
+        refusal.ifPresent(error -> observer.onError(ErrorStatus.exception(error)));
+        return refusal.isPresent();
     }
 
     private void apply(TaskRequest request, StreamObserver<TaskResponse> observer,

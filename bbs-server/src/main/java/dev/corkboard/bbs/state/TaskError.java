@@ -60,4 +60,15 @@ public sealed interface TaskError {
             return "task store unavailable: " + problem;
         }
     }
+
+    /**
+     * The request names an executor other than the caller's identity (under mutual TLS, the subject CN of its client
+     * certificate): an executor may only act as itself.
+     */
+    record NotTheCaller(String executorId, String identity) implements TaskError {
+        public String message() {
+            return "executor_id " + executorId + " is not the caller's identity " + identity
+                    + " (the subject CN of its client certificate); an executor may only act as itself";
+        }
+    }
 }

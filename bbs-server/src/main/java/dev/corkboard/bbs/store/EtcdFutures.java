@@ -23,7 +23,7 @@ public final class EtcdFutures {
      * The call's result, or {@link TaskError.Unavailable} when etcd fails or does not answer within the deadline. A
      * write that timed out may still apply later; every transition is idempotent, so callers retry.
      */
-    static <T> CompletableFuture<T> bounded(CompletableFuture<T> call, Duration deadline) {
+    public static <T> CompletableFuture<T> bounded(CompletableFuture<T> call, Duration deadline) {
         return call.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(translate(failure, deadline)));
     }

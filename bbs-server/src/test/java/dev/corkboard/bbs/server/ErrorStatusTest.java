@@ -26,7 +26,8 @@ class ErrorStatusTest {
             new TaskError.OwnedByAnotherExecutor("t1", "cell-1", "cell-2", Call.START),
             new TaskError.InvalidRequest("guid", "is required"),
             new TaskError.CorruptRecord("t1", "truncated"),
-            new TaskError.Unavailable("etcd did not answer"));
+            new TaskError.Unavailable("etcd did not answer"),
+            new TaskError.NotTheCaller("cell-1", "cell-2"));
 
     @Test
     void everyKindOfTaskErrorHasAStatusAndAStableName() {
@@ -44,9 +45,9 @@ class ErrorStatusTest {
         List<Status.Code> codes = ONE_OF_EACH.stream().map(error -> ErrorStatus.of(error).getCode()).toList();
         assertEquals(List.of(Status.Code.NOT_FOUND, Status.Code.ALREADY_EXISTS, Status.Code.FAILED_PRECONDITION,
                 Status.Code.FAILED_PRECONDITION, Status.Code.INVALID_ARGUMENT, Status.Code.DATA_LOSS,
-                Status.Code.UNAVAILABLE), codes);
+                Status.Code.UNAVAILABLE, Status.Code.PERMISSION_DENIED), codes);
         assertEquals(List.of("not_found", "already_exists", "invalid_transition", "owned_by_another_executor",
-                "invalid_request", "corrupt_record", "unavailable"),
+                "invalid_request", "corrupt_record", "unavailable", "not_the_caller"),
                 ONE_OF_EACH.stream().map(ErrorStatus::name).toList());
     }
 
