@@ -15,13 +15,14 @@ import picocli.CommandLine.Option;
 
 /** {@code cork}: the operator's and stager's command line for Corkboard. */
 @Command(name = "cork", mixinStandardHelpOptions = true, versionProvider = Cork.Version.class,
-        description = "Desire, inspect, wait for and resolve Corkboard tasks.",
+        description = "Desire, inspect, wait for and resolve Corkboard tasks; list executors and read task logs.",
         subcommands = {DesireCommand.class, TaskCommand.class, TasksCommand.class, CancelCommand.class,
             WaitCommand.class, ResolveCommand.class, WatchCommand.class, ConvergerCommand.class,
-            CommandLine.HelpCommand.class},
+            ExecutorsCommand.class, LogsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (wait: the task succeeded)", "1:wait: the task failed",
-            "2:wait: timed out", "3:the BBS refused the request or could not be reached", "64:usage error"})
+            "2:wait: timed out", "3:the BBS refused the request or could not be reached (logs: also the task has no executor, its executor is"
+                + " gone, refused or could not be reached)", "64:usage error"})
 public final class Cork {
 
     static final int TASK_FAILED = 1;
@@ -54,12 +55,17 @@ public final class Cork {
     Path tlsKey;
 
     StagerClient connect() {
+        return StagerClient.connect(BbsEndpoints.parse(bbs), tls(), callTimeout);
+    }
+
+    /** The TLS of the --tls-* options, for the BBS and for executors alike; empty for plaintext. */
+    Optional<ClientTls> tls() {
         Optional<ClientTls> tls = Optional.ofNullable(tlsCa).map(ca -> new ClientTls(ca,
                 Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey)));
         if (tls.isEmpty() && (tlsCert != null || tlsKey != null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key need --tls-ca");
         }
-        return StagerClient.connect(BbsEndpoints.parse(bbs), tls, callTimeout);
+        return tls;
     }
 
     public static void main(String[] args) {

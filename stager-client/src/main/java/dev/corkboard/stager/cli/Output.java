@@ -94,7 +94,7 @@ final class Output {
         out.println(line);
     }
 
-    private void jsonArray(List<? extends MessageOrBuilder> messages) {
+    void jsonArray(List<? extends MessageOrBuilder> messages) {
         out.println("[");
         for (int i = 0; i < messages.size(); i++) {
             out.print(json(messages.get(i)));
