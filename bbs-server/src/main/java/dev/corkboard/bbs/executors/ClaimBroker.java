@@ -343,11 +343,4 @@ final class ClaimBroker implements AutoCloseable {
             return parked.size();
         }
     }
-
-    /** Whether the pool holds this task now (for tests of what is offered). */
-    boolean inPool(String guid) {
-        synchronized (lock) {
-            return pool.contains(guid);
-        }
-    }
 }

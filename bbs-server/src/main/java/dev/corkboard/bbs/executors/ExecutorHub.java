@@ -95,11 +95,6 @@ public final class ExecutorHub implements AutoCloseable {
         return roster.list();
     }
 
-    /** Whether this replica's pending pool holds the task now: it would be offered to a fitting ClaimNext. */
-    public boolean offers(String guid) {
-        return broker.inPool(guid);
-    }
-
     /**
      * Ends task streams and parked ClaimNext calls with {@code UNAVAILABLE}, stops the watch and the timer. Claims in
      * flight still settle (within the request timeout).
