@@ -13,7 +13,11 @@ import dev.corkboard.executor.runtime.RuntimeSettings;
 import dev.corkboard.proto.v1.ExecutorPresence;
 import dev.corkboard.proto.v1.LogServiceGrpc;
 import dev.corkboard.proto.v1.Task;
+import dev.corkboard.stager.ClientTls;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -143,8 +147,10 @@ public final class ExecutorAgent implements ProcessMain.Running {
     private void openServer() throws IOException {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
         health.setStatus(LogServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-        server = NettyServerBuilder.forAddress(config.listen().socketAddress())
-                .addService(new LogGrpcService(logs))
+        LogGrpcService logService = new LogGrpcService(logs);
+        opened.push(logService);
+        server = NettyServerBuilder.forAddress(config.listen().socketAddress(), serverCredentials())
+                .addService(logService)
                 .addService(health.getHealthService())
                 .build()
                 .start();
@@ -152,6 +158,19 @@ public final class ExecutorAgent implements ProcessMain.Running {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
         });
+    }
+
+    /**
+     * TLS with the agent's own certificate when it has one (the same CA that signs the BBS's certificates signs it,
+     * so {@code cork} trusts both with one {@code --tls-ca}); plaintext otherwise.
+     */
+    private ServerCredentials serverCredentials() throws IOException {
+        Optional<ClientTls> tls = config.tls();
+        if (tls.isPresent() && tls.get().certificate().isPresent() && tls.get().privateKey().isPresent()) {
+            return TlsServerCredentials.create(tls.get().certificate().get().toFile(),
+                    tls.get().privateKey().get().toFile());
+        }
+        return InsecureServerCredentials.create();
     }
 
     private ExecutorPresence presence() {

@@ -79,7 +79,11 @@ final class AgentCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--executor-id=" + id, "--bbs=" + bbsEndpoint(),
                 "--listen=127.0.0.1:0", "--metrics-listen=off", "--work-dir=" + dir, "--claim-wait=2s",
                 "--call-timeout=3s", "--drain-timeout=5s", "--memory-mb=1024", "--containers=4"));
-        args.addAll(List.of(more));
+        for (String override : more) {
+            String name = override.substring(0, override.indexOf('='));
+            args.removeIf(arg -> arg.startsWith(name + "="));
+            args.add(override);
+        }
         return args;
     }
 

@@ -176,7 +176,8 @@ class ExecutorAgentTest {
     /** Writes the file a task waits for into its task directory. */
     private static void release(Path agentDir, String guid, String line) {
         try {
-            Path taskDir = agentDir.resolve("containers").resolve(RuntimeSettings.ownerPrefixFor("cell-1") + guid);
+            Path taskDir = agentDir.resolve("containers").resolve(RuntimeSettings.ownerPrefixFor("cell-1") + guid)
+                    .resolve("task");
             java.nio.file.Files.writeString(taskDir.resolve("go.tmp"), line + "\n");
             java.nio.file.Files.move(taskDir.resolve("go.tmp"), taskDir.resolve("go"));
         } catch (java.io.IOException e) {
