@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,7 +47,7 @@ final class ExecutorRoster implements AutoCloseable {
     private final Keys keys;
     private final Duration requestTimeout;
     private final AtomicLong present = new AtomicLong();
-    private final java.util.concurrent.ScheduledFuture<?> counting;
+    private final ScheduledFuture<?> counting;
 
     ExecutorRoster(KV kv, EtcdTaskStore store, Keys keys, Duration requestTimeout, ScheduledExecutorService timer,
             ExecutorSettings settings, ExecutorMetrics metrics) {
