@@ -75,8 +75,8 @@ public final class Cork {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with Corkboard's error handling: one line on stderr and a non-zero exit code. */
-    static CommandLine commandLine() {
+    /** The command line with Corkboard's error handling: one line on stderr and a non-zero exit code; for embedding. */
+    public static CommandLine commandLine() {
         Cork cork = new Cork();
         CommandLine commandLine = new CommandLine(cork);
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
