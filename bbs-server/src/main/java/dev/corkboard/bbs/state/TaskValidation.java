@@ -25,6 +25,7 @@ public final class TaskValidation {
     public static final int MAX_RESULT_BYTES = 10 * 1024;
     /** Keeps every record well under etcd's 1.5 MiB request limit. */
     public static final int MAX_DEFINITION_BYTES = 256 * 1024;
+    private static final java.util.regex.Pattern RUNTIME = java.util.regex.Pattern.compile("^[a-z0-9_-]{1,64}$");
 
     private TaskValidation() {}
 
@@ -82,7 +83,17 @@ public final class TaskValidation {
                 definition.getTimeoutMs() < 0 ? invalid("definition.timeout_ms", "must not be negative")
                         : Optional.empty(),
                 maxBytes("definition.annotation", definition.getAnnotation(), MAX_ANNOTATION_BYTES),
-                callbackUrl(definition.getCompletionCallbackUrl()), placementTags(definition));
+                callbackUrl(definition.getCompletionCallbackUrl()), placementTags(definition),
+                runtime(definition.getRuntime()));
+    }
+
+    /** Empty (any runtime) or a runtime's name such as {@code sandbox}: what executors advertise and match. */
+    private static Optional<TaskError.InvalidRequest> runtime(String runtime) {
+        if (runtime.isEmpty() || RUNTIME.matcher(runtime).matches()) {
+            return Optional.empty();
+        }
+        return invalid("definition.runtime", "must be empty or a runtime name of 1 to 64 lower-case letters, digits,"
+                + " '_' or '-', such as 'sandbox'");
     }
 
     private static Optional<TaskError.InvalidRequest> command(Command command) {

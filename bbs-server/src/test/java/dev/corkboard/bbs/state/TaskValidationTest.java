@@ -1,6 +1,7 @@
 package dev.corkboard.bbs.state;
 
 import static dev.corkboard.bbs.state.TaskFixtures.DOMAIN;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static dev.corkboard.bbs.state.TaskFixtures.GUID;
 import static dev.corkboard.bbs.state.TaskFixtures.HANDLE;
 import static dev.corkboard.bbs.state.TaskFixtures.NOW;
@@ -188,6 +189,17 @@ class TaskValidationTest {
     void aBlankPlacementTagIsRefusedByIndex() {
         assertEquals("definition.placement_tags[1]", fieldOfDefinition(d -> d.addPlacementTags("gpu")
                 .addPlacementTags(" ")));
+    }
+
+    @Test
+    void aRuntimeThatIsNoRuntimeNameIsRefused() {
+        assertEquals("definition.runtime", fieldOfDefinition(d -> d.setRuntime("Sand Box")));
+    }
+
+    @Test
+    void aNamedRuntimeIsAccepted() {
+        assertTrue(TaskValidation.check(new TaskRequest.Desire(GUID, DOMAIN, definition().toBuilder()
+                .setRuntime("sandbox").build())).isEmpty());
     }
 
     // ---- executor and operator calls
