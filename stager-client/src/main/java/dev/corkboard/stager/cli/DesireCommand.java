@@ -69,6 +69,10 @@ final class DesireCommand extends BbsCommand {
     @Option(names = "--network", description = "Give the task network access.")
     boolean network;
 
+    @Option(names = "--runtime", paramLabel = "NAME",
+            description = "Run only on executors offering this runtime (sandbox, process). Default: any.")
+    String runtime = "";
+
     @Parameters(paramLabel = "COMMAND", description = "The command and its arguments (after --).")
     List<String> command = List.of();
 
@@ -110,7 +114,8 @@ final class DesireCommand extends BbsCommand {
                 .setResources(Resources.newBuilder().setMemoryMb(memoryMb).setDiskMb(diskMb)
                         .setMaxPids(maxPids).setCpuWeight(cpuWeight))
                 .addAllPlacementTags(tags)
-                .setNetwork(network);
+                .setNetwork(network)
+                .setRuntime(runtime);
         if (timeout != null) {
             definition.setTimeoutMs(timeout.toMillis());
         }

@@ -29,7 +29,8 @@ class DesireCommandTest {
         TaskDefinition definition = parse("--domain", "builds", "--memory-mb", "256", "--disk-mb", "512",
                 "--max-pids", "64", "--timeout", "90s", "--result-file", "out/result.txt", "--env", "A=1",
                 "--env", "B=two=2", "--tag", "ssd", "--tag", "eu", "--callback-url", "http://stager:8080/done",
-                "--annotation", "note", "--", "sh", "-c", "echo hi > out/result.txt").definition();
+                "--annotation", "note", "--runtime", "sandbox", "--", "sh", "-c", "echo hi > out/result.txt")
+                .definition();
 
         assertEquals("sh", definition.getCommand().getPath());
         assertEquals(List.of("-c", "echo hi > out/result.txt"), definition.getCommand().getArgsList());
@@ -43,6 +44,7 @@ class DesireCommandTest {
         assertEquals(List.of("ssd", "eu"), definition.getPlacementTagsList());
         assertEquals("http://stager:8080/done", definition.getCompletionCallbackUrl());
         assertEquals("note", definition.getAnnotation());
+        assertEquals("sandbox", definition.getRuntime());
     }
 
     @Test
