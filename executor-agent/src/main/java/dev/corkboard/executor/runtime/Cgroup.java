@@ -61,6 +61,12 @@ sealed interface Cgroup permits CgroupV1, CgroupV2 {
         return pids;
     }
 
+    /** Members that still run: a zombie is dead and holds nothing, however long its parent takes to reap it. */
+    static List<Long> live(List<Long> pids) {
+        return pids.stream().filter(pid -> ProcStat.read(pid).map(stat -> stat.state() != 'Z').orElse(false))
+                .toList();
+    }
+
     /** The number after {@code key} in a flat-keyed file such as memory.events or pids.events. */
     static OptionalLong readKey(Path file, String key) {
         try {

@@ -119,17 +119,21 @@ final class CgroupTree {
      */
     Cgroup create(String handle, TaskLimits limits) throws ContainerException {
         Cgroup cgroup = existing(handle);
+        List<Path> created = new ArrayList<>();
         try {
             for (Path root : roots.values()) {
-                Files.createDirectory(root.resolve(handle));
+                created.add(Files.createDirectory(root.resolve(handle)));
             }
             cgroup.limit(limits);
             return cgroup;
         } catch (IOException e) {
-            try {
-                cgroup.remove();
-            } catch (IOException ignored) {
-                // the create failure is the one to report
+            // only what this call created, still empty: an existing cgroup of that name is not ours to remove here
+            for (Path dir : created) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // the create failure is the one to report
+                }
             }
             throw new ContainerException("cannot create cgroup " + handle + " with " + limits + ": " + e, e);
         }

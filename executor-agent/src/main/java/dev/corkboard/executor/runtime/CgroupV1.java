@@ -17,6 +17,8 @@ import java.util.OptionalLong;
  */
 record CgroupV1(String handle, Map<String, Path> dirs) implements Cgroup {
 
+    private static final long FREEZE_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
     @Override
     public List<Path> procsFiles() {
         return dirs.values().stream().map(dir -> dir.resolve("cgroup.procs")).toList();
@@ -52,18 +54,23 @@ record CgroupV1(String handle, Map<String, Path> dirs) implements Cgroup {
         long deadline = System.nanoTime() + GIVE_UP_NANOS;
         Optional<Path> freezer = Optional.ofNullable(dirs.get("freezer"));
         List<Long> pids;
-        while (!(pids = pids()).isEmpty() && System.nanoTime() < deadline) {
-            freezer.ifPresent(dir -> setFreezer(dir, "FROZEN", deadline));
+        while (!(pids = Cgroup.live(pids())).isEmpty() && System.nanoTime() < deadline) {
+            freezer.ifPresent(dir -> setFreezer(dir, "FROZEN"));
             Signals.kill(pids());
-            freezer.ifPresent(dir -> setFreezer(dir, "THAWED", deadline));
-            if (!pids().isEmpty()) {
+            freezer.ifPresent(dir -> setFreezer(dir, "THAWED"));
+            if (!Cgroup.live(pids()).isEmpty()) {
                 Cgroup.pause();
             }
         }
     }
 
-    private static void setFreezer(Path dir, String state, long deadline) {
+    /**
+     * Writes the freezer state and waits a little for it. A cgroup with a task in the middle of exiting can stay
+     * FREEZING; the kill goes ahead then, and the next round catches what forked meanwhile.
+     */
+    private static void setFreezer(Path dir, String state) {
         Path file = dir.resolve("freezer.state");
+        long deadline = System.nanoTime() + FREEZE_WAIT_NANOS;
         try {
             Cgroup.write(file, state);
             while (!Files.readString(file).trim().equals(state) && System.nanoTime() < deadline) {

@@ -37,7 +37,7 @@ record CgroupV2(String handle, Path dir) implements Cgroup {
         long deadline = System.nanoTime() + GIVE_UP_NANOS;
         boolean killFile = Files.exists(dir.resolve("cgroup.kill"));
         boolean freezer = Files.exists(dir.resolve("cgroup.freeze"));
-        while (!pids().isEmpty() && System.nanoTime() < deadline) {
+        while (!Cgroup.live(pids()).isEmpty() && System.nanoTime() < deadline) {
             try {
                 if (killFile) {
                     Cgroup.write(dir.resolve("cgroup.kill"), "1");
@@ -53,7 +53,7 @@ record CgroupV2(String handle, Path dir) implements Cgroup {
             } catch (IOException e) {
                 return;
             }
-            if (!pids().isEmpty()) {
+            if (!Cgroup.live(pids()).isEmpty()) {
                 Cgroup.pause();
             }
         }

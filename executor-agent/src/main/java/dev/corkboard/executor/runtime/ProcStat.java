@@ -12,10 +12,11 @@ import java.util.Optional;
  * The fields of {@code /proc/<pid>/stat} the runtimes need.
  *
  * @param pid the process
+ * @param state its state letter: R, S, D, Z (zombie: dead, waiting to be reaped, holding nothing), ...
  * @param sessionId its session (the pid of the session leader)
  * @param startTicks when it started, in clock ticks after boot: with the pid, names one process for good
  */
-record ProcStat(long pid, long sessionId, long startTicks) {
+record ProcStat(long pid, char state, long sessionId, long startTicks) {
 
     /** The process's stat, or empty when it does not exist (any more). */
     static Optional<ProcStat> read(long pid) {
@@ -39,20 +40,20 @@ record ProcStat(long pid, long sessionId, long startTicks) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ProcStat(Long.parseLong(stat.substring(0, open)), Long.parseLong(rest[3]),
-                    Long.parseLong(rest[19])));
+            return Optional.of(new ProcStat(Long.parseLong(stat.substring(0, open)), rest[0].charAt(0),
+                    Long.parseLong(rest[3]), Long.parseLong(rest[19])));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
 
-    /** Every process in session {@code sessionId} now. */
+    /** Every live process (zombies left out) in session {@code sessionId} now. */
     static List<Long> inSession(long sessionId) {
         List<Long> pids = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path entry : entries) {
                 read(Long.parseLong(entry.getFileName().toString()))
-                        .filter(stat -> stat.sessionId() == sessionId)
+                        .filter(stat -> stat.sessionId() == sessionId && stat.state() != 'Z')
                         .ifPresent(stat -> pids.add(stat.pid()));
             }
         } catch (IOException e) {

@@ -24,6 +24,7 @@ final class SandboxContainer extends SupervisedContainer {
     private final Cgroup cgroup;
     private final TaskLimits limits;
     private final Map<String, String> env;
+    private volatile Process launcher;
 
     SandboxContainer(ContainerSpec spec, Path bwrap, Path containerDir, Path taskDir, Cgroup cgroup, TaskLimits limits,
             Map<String, String> env, ScheduledExecutorService timer, Runnable release) {
@@ -42,7 +43,8 @@ final class SandboxContainer extends SupervisedContainer {
         ProcessBuilder builder = new ProcessBuilder(command).directory(containerDir.toFile());
         builder.environment().clear();
         builder.environment().put("PATH", "/usr/bin:/bin");
-        return builder.start();
+        launcher = builder.start();
+        return launcher;
     }
 
     /**
@@ -56,9 +58,18 @@ final class SandboxContainer extends SupervisedContainer {
         Signals.terminate(cgroup.pids().stream().filter(pid -> !supervisors.contains(pid)).toList());
     }
 
+    /**
+     * Kills the cgroup, and the launcher itself: in the first moments after start it may not have joined the cgroup
+     * yet, and killing it then keeps it from ever running the task.
+     */
     @Override
     protected void killAll() {
         cgroup.kill();
+        Process launched = launcher;
+        if (launched != null) {
+            // through the handle: Process.destroyForcibly() would also close the output pipes under the pumps
+            launched.toHandle().destroyForcibly();
+        }
     }
 
     /** Out of memory or the pids limit, as counted by the cgroup, when the process ended unsuccessfully. */

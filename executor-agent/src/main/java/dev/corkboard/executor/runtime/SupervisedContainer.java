@@ -74,11 +74,15 @@ abstract class SupervisedContainer implements Container {
      * <p>After {@link #stop} or {@link #close()} nothing is launched and {@link #await()} returns
      * {@link ExitOutcome.Stopped}.
      *
+     * @throws ContainerException when the container was closed, or the process cannot be launched
      * @throws IllegalStateException when called twice
      */
     @Override
     public final void start(LogSink sink) throws ContainerException {
         synchronized (lock) {
+            if (closed) {
+                throw new ContainerException("container " + handle() + " is closed");
+            }
             if (started) {
                 throw new IllegalStateException("container " + handle() + " was already started");
             }

@@ -102,8 +102,24 @@ class SandboxRuntimeTest {
         ExitOutcome outcome = runToEnd(SpecBuilder.command(fixture.handle(), "cat", "/proc/net/dev"));
 
         assertEquals(new ExitOutcome.Exited(0), outcome);
-        assertEquals(List.of("lo"), output.stdout().stream().filter(line -> line.contains(":"))
-                .map(line -> line.substring(0, line.indexOf(':')).trim()).toList());
+        assertEquals(List.of("lo"), interfaces(output.stdout()));
+    }
+
+    @Test
+    void withNetworkTheTaskSharesTheHostsInterfacesAndResolver() throws Exception {
+        List<String> hostInterfaces = interfaces(Files.readAllLines(Path.of("/proc/net/dev")));
+
+        ExitOutcome outcome = runToEnd(SpecBuilder.shell(fixture.handle(),
+                "cat /proc/net/dev; [ -e /etc/resolv.conf ] || echo no-resolver").network(true));
+
+        assertEquals(new ExitOutcome.Exited(0), outcome);
+        assertEquals(hostInterfaces, interfaces(output.stdout()));
+        assertFalse(Files.exists(Path.of("/etc/resolv.conf")) ^ !output.stdout().contains("no-resolver"));
+    }
+
+    private static List<String> interfaces(List<String> procNetDev) {
+        return procNetDev.stream().filter(line -> line.contains(":"))
+                .map(line -> line.substring(0, line.indexOf(':')).trim()).sorted().toList();
     }
 
     @Test
@@ -174,10 +190,10 @@ class SandboxRuntimeTest {
         restarted.destroy(handle);
 
         assertTrue(cgroupDirs.stream().noneMatch(Files::exists));
-        // the launcher is the old runtime's child: gone once the JVM's reaper collected it
+        // dead: gone, or a zombie until its parent reaps it
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> pids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
-                        .orElse(false)));
+                .until(() -> pids.stream().allMatch(pid -> ProcStat.read(pid).map(stat -> stat.state() == 'Z')
+                        .orElse(true)));
         assertFalse(Files.exists(workDir.resolve("containers").resolve(handle)));
         assertEquals(List.of(), restarted.listOwned());
         await().atMost(Duration.ofSeconds(10)).until(outcome::isDone);

@@ -1,0 +1,67 @@
+package dev.corkboard.executor.runtime;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Measures, for each runtime, create() → process started (start() returned) and start-to-exit of {@code true}
+ * (start() called until await() returned), over {@code runs} containers, and prints median and p99. Not a test: run by
+ * hand, e.g. {@code java -cp target/classes:target/test-classes:<slf4j, logback jars>
+ * dev.corkboard.executor.runtime.RuntimeLatencyMain 200}.
+ */
+public final class RuntimeLatencyMain {
+
+    private RuntimeLatencyMain() {}
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        Path workDir = Files.createTempDirectory("corkboard-latency");
+        for (String name : List.of(SandboxRuntime.NAME, ProcessRuntime.NAME)) {
+            measure(name, workDir, runs);
+        }
+    }
+
+    private static void measure(String name, Path workDir, int runs) throws Exception {
+        RuntimeSettings settings = new RuntimeSettings(workDir, "corkboard-latency", "corkboard-latency-", 64, 64, 0);
+        List<Long> createToStarted = new ArrayList<>();
+        List<Long> startToExit = new ArrayList<>();
+        List<Long> close = new ArrayList<>();
+        try (ContainerRuntime runtime = ContainerRuntimes.create(name, settings)) {
+            for (int i = 0; i < runs + 10; i++) {
+                ContainerSpec spec = SpecBuilder.command(settings.ownerPrefix() + name + i, "true").build();
+                long t0 = System.nanoTime();
+                Container container = runtime.create(spec);
+                long t1 = System.nanoTime();
+                container.start((stream, line) -> {});
+                long t2 = System.nanoTime();
+                ExitOutcome outcome = container.await();
+                long t3 = System.nanoTime();
+                container.close();
+                long t4 = System.nanoTime();
+                if (!outcome.succeeded()) {
+                    throw new IllegalStateException(name + " run " + i + ": " + outcome);
+                }
+                if (i >= 10) { // the first runs warm up the JVM
+                    createToStarted.add(t2 - t0);
+                    startToExit.add(t3 - t1);
+                    close.add(t4 - t3);
+                }
+            }
+        }
+        System.out.printf("%-8s runs=%d  create->started median %s p99 %s | start->exit median %s p99 %s"
+                + " | close median %s p99 %s%n", name, runs, percentile(createToStarted, 50),
+                percentile(createToStarted, 99), percentile(startToExit, 50), percentile(startToExit, 99),
+                percentile(close, 50), percentile(close, 99));
+    }
+
+    private static String percentile(List<Long> nanos, int percent) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        long value = sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
+        return String.format("%.1f ms", value / (double) TimeUnit.MILLISECONDS.toNanos(1));
+    }
+}
