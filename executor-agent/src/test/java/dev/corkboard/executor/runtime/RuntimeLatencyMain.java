@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Measures, for each runtime, create() → process started (start() returned) and start-to-exit of {@code true}
- * (start() called until await() returned), over {@code runs} containers, and prints median and p99. Not a test: run by
+ * Measures, for each runtime over {@code runs} containers, and prints median and p99 of: create() → start() returned
+ * (launcher spawned); create() → the first line of {@code echo} reached the sink (the task's process really runs
+ * inside); start-to-exit of {@code true} (start() called until await() returned); close(). Not a test: run by
  * hand, e.g. {@code java -cp target/classes:target/test-classes:<slf4j, logback jars>
  * dev.corkboard.executor.runtime.RuntimeLatencyMain 200}.
  */
@@ -30,6 +32,7 @@ public final class RuntimeLatencyMain {
         List<Long> createToStarted = new ArrayList<>();
         List<Long> startToExit = new ArrayList<>();
         List<Long> close = new ArrayList<>();
+        List<Long> createToFirstLine = new ArrayList<>();
         try (ContainerRuntime runtime = ContainerRuntimes.create(name, settings)) {
             for (int i = 0; i < runs + 10; i++) {
                 ContainerSpec spec = SpecBuilder.command(settings.ownerPrefix() + name + i, "true").build();
@@ -51,11 +54,26 @@ public final class RuntimeLatencyMain {
                     close.add(t4 - t3);
                 }
             }
+            for (int i = 0; i < runs + 10; i++) {
+                ContainerSpec spec = SpecBuilder.command(settings.ownerPrefix() + name + "echo" + i, "echo", "up")
+                        .build();
+                CompletableFuture<Long> firstLine = new CompletableFuture<>();
+                long t0 = System.nanoTime();
+                try (Container container = runtime.create(spec)) {
+                    container.start((stream, line) -> firstLine.complete(System.nanoTime()));
+                    container.await();
+                }
+                if (i >= 10) {
+                    createToFirstLine.add(firstLine.get() - t0);
+                }
+            }
         }
         System.out.printf("%-8s runs=%d  create->started median %s p99 %s | start->exit median %s p99 %s"
                 + " | close median %s p99 %s%n", name, runs, percentile(createToStarted, 50),
                 percentile(createToStarted, 99), percentile(startToExit, 50), percentile(startToExit, 99),
                 percentile(close, 50), percentile(close, 99));
+        System.out.printf("%-8s runs=%d  create->first line of echo median %s p99 %s%n", name, runs,
+                percentile(createToFirstLine, 50), percentile(createToFirstLine, 99));
     }
 
     private static String percentile(List<Long> nanos, int percent) {
