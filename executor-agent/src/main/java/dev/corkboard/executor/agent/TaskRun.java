@@ -141,9 +141,10 @@ final class TaskRun implements Runnable {
         }
         ExitOutcome outcome;
         try {
+            // written first, so the task's own lines follow it in the log
+            taskLog.executor("starting the process in container " + created.handle());
             created.start(taskLog);
             metrics.processStarted(System.nanoTime() - claimedNanos);
-            taskLog.executor("process started in container " + created.handle());
             outcome = created.await();
         } catch (ContainerException e) {
             taskLog.executor("process not started: " + e.getMessage());
