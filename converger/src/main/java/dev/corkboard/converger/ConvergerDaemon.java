@@ -1,5 +1,6 @@
 package dev.corkboard.converger;
 
+import dev.corkboard.bbs.config.OpenedResources;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.server.MetricsEndpoint;
 import dev.corkboard.bbs.store.EtcdConnection;
@@ -8,8 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,7 +31,7 @@ public final class ConvergerDaemon implements ProcessMain.Running {
     private final ConvergerConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** What is open, most recent first: closing pops it. */
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final OpenedResources opened = new OpenedResources();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Optional<MetricsEndpoint> metrics = Optional.empty();
     private Converger converger;
@@ -104,14 +103,7 @@ public final class ConvergerDaemon implements ProcessMain.Running {
         }
         closed = true;
         log.info("converger {} shutting down", config.convergerId());
-        while (!opened.isEmpty()) {
-            AutoCloseable resource = opened.pop();
-            try {
-                resource.close();
-            } catch (Exception e) {
-                log.warn("failed to close {} during shutdown", resource, e);
-            }
-        }
+        opened.closeAll();
         registry.close();
         log.info("converger {} stopped", config.convergerId());
         stopped.countDown();

@@ -1,6 +1,7 @@
 package dev.corkboard.bbs.server;
 
 import dev.corkboard.bbs.callback.CompletionCallbacks;
+import dev.corkboard.bbs.config.OpenedResources;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.executors.ExecutorHub;
 import dev.corkboard.bbs.executors.ExecutorSettings;
@@ -28,8 +29,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -77,7 +76,7 @@ public final class BbsServer implements ProcessMain.Running {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HealthStatusManager health = new HealthStatusManager();
     /** What is open, most recent first: closing pops it. */
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final OpenedResources opened = new OpenedResources();
     private volatile boolean serving;
     private Optional<MetricsEndpoint> metrics = Optional.empty();
     private Client client;
@@ -264,16 +263,7 @@ public final class BbsServer implements ProcessMain.Running {
         serving = false;
         health.enterTerminalState();
         log.info("BBS shutting down");
-        while (!opened.isEmpty()) {
-            AutoCloseable resource = opened.pop();
-            try {
-                resource.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.warn("failed to close {} during shutdown", resource, e);
-            }
-        }
+        opened.closeAll();
         registry.close();
         log.info("BBS stopped");
     }

@@ -1,6 +1,7 @@
 package dev.corkboard.executor.agent;
 
 import dev.corkboard.bbs.config.HostPort;
+import dev.corkboard.bbs.config.OpenedResources;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.server.MetricsEndpoint;
 import dev.corkboard.executor.logs.LogGrpcService;
@@ -28,8 +29,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +66,7 @@ public final class ExecutorAgent implements ProcessMain.Running {
     private final ExecutorConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HealthStatusManager health = new HealthStatusManager();
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final OpenedResources opened = new OpenedResources();
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AgentMetrics metrics = new AgentMetrics(registry);
@@ -316,7 +315,8 @@ public final class ExecutorAgent implements ProcessMain.Running {
         return java.util.Set.copyOf(runs.keySet());
     }
 
-    PrometheusMeterRegistry registry() {
+    /** The agent's meters, for embedding and benchmarks. */
+    public PrometheusMeterRegistry registry() {
         return registry;
     }
 
@@ -341,16 +341,7 @@ public final class ExecutorAgent implements ProcessMain.Running {
         } catch (RuntimeException e) {
             log.warn("draining failed", e);
         }
-        while (!opened.isEmpty()) {
-            AutoCloseable resource = opened.pop();
-            try {
-                resource.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                log.warn("failed to close {} during shutdown", resource, e);
-            }
-        }
+        opened.closeAll();
         registry.close();
         terminated.countDown();
         log.info("executor {} stopped", config.executorId());
