@@ -39,6 +39,10 @@ import org.slf4j.MDC;
 final class TaskRun implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRun.class);
+    /** StartTask calls made before a task that no BBS let start is given up. */
+    static final int START_ATTEMPTS = 5;
+    /** The reason of a task given up that way. */
+    static final String NO_START = "executor could not reach a BBS to start the task";
 
     /** How the agent learns that a run ended, to release its capacity and forget it. */
     interface Ended {
@@ -162,21 +166,42 @@ final class TaskRun implements Runnable {
         complete(!outcome.succeeded(), outcome.reason(), result);
     }
 
-    /** StartTask; false when the BBS refused (the task is no longer ours to run) or cannot be reached. */
+    /**
+     * StartTask; false when the task is not to run: the BBS refused (cancelled meanwhile, taken away), or no BBS
+     * answered through {@link #START_ATTEMPTS} attempts. In the second case a StartTask may still have landed, leaving
+     * the task Running under this (present) executor where the converger would never touch it; so the task is
+     * completed as failed through the result delivery, which keeps trying until a BBS takes it.
+     */
     private boolean started(Container created) {
-        try {
-            bbs.tasks().startTask(StartTaskRequest.newBuilder().setGuid(task.getGuid()).setExecutorId(executorId)
-                    .setContainerHandle(created.handle()).build());
-            return true;
-        } catch (StatusRuntimeException e) {
-            if (BbsLink.unreachable(e)) {
-                // not started: the converger demotes the claim after its timeout and the task runs elsewhere
-                log.warn("no BBS took StartTask for task {}; not running it", task.getGuid());
-            } else {
-                log.info("StartTask for task {} refused ({}); not running it", task.getGuid(), e.getStatus());
+        StartTaskRequest request = StartTaskRequest.newBuilder().setGuid(task.getGuid()).setExecutorId(executorId)
+                .setContainerHandle(created.handle()).build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                bbs.tasks().startTask(request);
+                return true;
+            } catch (StatusRuntimeException e) {
+                if (!BbsLink.unreachable(e)) {
+                    log.info("StartTask for task {} refused ({}); not running it", task.getGuid(), e.getStatus());
+                    taskLog.executor("not started: " + e.getStatus().getCode() + " "
+                            + e.getStatus().getDescription());
+                    return false;
+                }
+                if (attempt >= START_ATTEMPTS || stopReason.isPresent()) {
+                    log.warn("no BBS took StartTask for task {}; failing it instead of running it", task.getGuid());
+                    taskLog.executor("not started: no BBS answered StartTask");
+                    complete(true, NO_START, "");
+                    return false;
+                }
+                pause(Duration.ofMillis(200L * attempt));
             }
-            taskLog.executor("not started: " + e.getStatus().getCode() + " " + e.getStatus().getDescription());
-            return false;
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -29,48 +29,76 @@ import org.awaitility.Awaitility;
  */
 final class AgentCluster implements AutoCloseable {
 
+    /** A short presence TTL, so that a lapsed presence shows within a test. */
+    static final int EXECUTOR_TTL_SECONDS = 3;
+
     final String prefix = "/corkboard-test/" + UUID.randomUUID();
     private final String etcdEndpoints;
     private final Path root;
-    private final int bbsPort;
-    private Optional<BbsServer> bbs = Optional.empty();
+    private final List<Integer> bbsPorts = new ArrayList<>();
+    private final List<Optional<BbsServer>> replicas = new ArrayList<>();
     private final StagerClient client;
     private final List<ExecutorAgent> agents = new ArrayList<>();
 
     AgentCluster(String etcdEndpoints, Path root) {
+        this(etcdEndpoints, root, 1);
+    }
+
+    AgentCluster(String etcdEndpoints, Path root, int bbsReplicas) {
         this.etcdEndpoints = etcdEndpoints;
         this.root = root;
-        this.bbsPort = freePort();
+        for (int i = 0; i < bbsReplicas; i++) {
+            bbsPorts.add(freePort());
+            replicas.add(Optional.empty());
+        }
         startBbs();
         this.client = StagerClient.connect(BbsEndpoints.parse(bbsEndpoint()));
     }
 
+    /** Every BBS replica's endpoint, comma-separated. */
     String bbsEndpoint() {
-        return "127.0.0.1:" + bbsPort;
+        return String.join(",", bbsPorts.stream().map(port -> "127.0.0.1:" + port).toList());
     }
 
     StagerClient client() {
         return client;
     }
 
+    /** The first running replica. */
     BbsServer bbs() {
-        return bbs.orElseThrow();
+        return replicas.stream().flatMap(Optional::stream).findFirst().orElseThrow();
     }
 
+    /** Starts every replica that is not running. */
     void startBbs() {
-        BbsConfig config = BbsConfig.parse(new String[] {"--listen=127.0.0.1:" + bbsPort,
+        for (int i = 0; i < replicas.size(); i++) {
+            if (replicas.get(i).isEmpty()) {
+                startBbs(i);
+            }
+        }
+    }
+
+    void startBbs(int replica) {
+        BbsConfig config = BbsConfig.parse(new String[] {"--listen=127.0.0.1:" + bbsPorts.get(replica),
             "--etcd-endpoints=" + etcdEndpoints, "--etcd-prefix=" + prefix, "--metrics-listen=off",
-            "--shutdown-grace-period=1s"}, Map.of());
+            "--shutdown-grace-period=1s", "--executor-ttl=" + EXECUTOR_TTL_SECONDS + "s"}, Map.of());
         try {
-            bbs = Optional.of(BbsServer.start(config));
+            replicas.set(replica, Optional.of(BbsServer.start(config)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Stops every replica. */
     void stopBbs() {
-        bbs.ifPresent(BbsServer::close);
-        bbs = Optional.empty();
+        for (int i = 0; i < replicas.size(); i++) {
+            stopBbs(i);
+        }
+    }
+
+    void stopBbs(int replica) {
+        replicas.get(replica).ifPresent(BbsServer::close);
+        replicas.set(replica, Optional.empty());
     }
 
     /** The arguments an agent named {@code id} starts with here; more arguments override them. */

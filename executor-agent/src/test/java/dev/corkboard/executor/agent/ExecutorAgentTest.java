@@ -73,6 +73,23 @@ class ExecutorAgentTest {
     }
 
     @Test
+    void theProcessRuntimeRunsTasksInTheirTaskDirectoryAndTakesNoneThatNeedsTheSandbox() {
+        cluster.startAgent("cell-1", "--runtime=process");
+
+        cluster.desire("sandboxed", AgentCluster.shell("true").toBuilder().setRuntime("sandbox").build());
+        cluster.desire("plain", AgentCluster.shell("echo \"$GREETING\" > out.txt; pwd >> out.txt",
+                Map.of("GREETING", "hello process"), "out.txt", Resources.getDefaultInstance()).toBuilder()
+                .setRuntime("process").build());
+        Task done = cluster.awaitCompleted("plain", Duration.ofSeconds(20));
+
+        assertFalse(done.getFailed(), done.getFailureReason());
+        Path taskDir = dir.resolve("cell-1").resolve("containers").resolve(RuntimeSettings.ownerPrefixFor("cell-1")
+                + "plain").resolve("task");
+        assertEquals("hello process\n" + taskDir + "\n", done.getResult());
+        assertEquals(TaskState.PENDING, cluster.client().get("sandboxed").getState());
+    }
+
+    @Test
     void anExecutorWithRoomForTwoNeverRunsThreeAtOnce() {
         ExecutorAgent agent = cluster.startAgent("cell-1", "--containers=2");
         AtomicInteger most = new AtomicInteger();
