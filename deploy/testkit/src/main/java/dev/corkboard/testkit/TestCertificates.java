@@ -41,6 +41,14 @@ public final class TestCertificates {
         return signed(name, ca, "extendedKeyUsage=clientAuth\n");
     }
 
+    /**
+     * A certificate that serves as both client and server (for 127.0.0.1 and localhost), signed by {@code ca}: what an
+     * executor agent presents to the BBS and serves its logs with.
+     */
+    public Path peer(String name, Path ca) throws IOException, InterruptedException {
+        return signed(name, ca, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+    }
+
     public Path keyOf(String name) {
         return dir.resolve(name + ".key");
     }

@@ -71,7 +71,13 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
 
     static ExecutorConfig from(ExecutorOptions options) {
         SettingParser parse = new SettingParser();
-        String id = options.executorId.isBlank() ? defaultId() : options.executorId.trim();
+        Optional<ClientTls> tls = tls(parse, options);
+        Optional<String> certifiedId = tls.flatMap(ClientTls::certificate).flatMap(ExecutorConfig::commonName);
+        String id = options.executorId.isBlank() ? certifiedId.orElseGet(ExecutorConfig::defaultId)
+                : options.executorId.trim();
+        parse.require(certifiedId.isEmpty() || certifiedId.get().equals(id), "--executor-id",
+                "expected the CN of --tls-cert ('" + certifiedId.orElse("") + "'): under mutual TLS the BBS knows an"
+                        + " executor by its certificate, got '" + id + "'");
         parse.require(IDENTIFIER.matcher(id).matches(), "--executor-id",
                 "expected 1 to 128 letters, digits, '_' or '-', got '" + id + "'");
         BbsEndpoints bbs = bbs(parse, options.bbs);
@@ -106,7 +112,6 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
                 "expected at most 60s (the BBS caps a long-poll there), got '" + options.claimWait + "'");
         Duration callTimeout = parse.duration("--call-timeout", options.callTimeout);
         Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
-        Optional<ClientTls> tls = tls(parse, options);
         parse.throwIfAny();
         Capacity capacity = Capacity.newBuilder().setMemoryMb(memory).setDiskMb(disk).setContainers(containers)
                 .build();
@@ -145,6 +150,20 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
         }
         return Optional.of(cert.isPresent() && key.isPresent() ? ClientTls.mutual(ca.get(), cert.get(), key.get())
                 : ClientTls.trusting(ca.get()));
+    }
+
+    /** The subject CN of a PEM certificate, if it can be read and has one. */
+    static Optional<String> commonName(Path certificate) {
+        try (var in = java.nio.file.Files.newInputStream(certificate)) {
+            var cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                    .getInstance("X.509").generateCertificate(in);
+            var name = new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName());
+            return name.getRdns().stream().filter(rdn -> rdn.getType().equalsIgnoreCase("CN"))
+                    .map(rdn -> rdn.getValue().toString()).findFirst();
+        } catch (java.io.IOException | java.security.GeneralSecurityException | javax.naming.InvalidNameException
+                | ClassCastException e) {
+            return Optional.empty();
+        }
     }
 
     /** The host name, cut to an identifier: stable across restarts, unlike a pid. */

@@ -25,7 +25,7 @@ final class ExecutorOptions {
 
     @Option(names = "--executor-id", paramLabel = "ID", defaultValue = "",
             description = "This executor's id, unique in the cluster and stable across restarts of the agent (with"
-                    + " mutual TLS it must be the CN of --tls-cert). Default: the host name.")
+                    + " mutual TLS it must be the CN of --tls-cert). Default: that CN, else the host name.")
     String executorId;
 
     @Option(names = "--bbs", paramLabel = "HOST:PORT[,HOST:PORT…]", defaultValue = "127.0.0.1:8686",

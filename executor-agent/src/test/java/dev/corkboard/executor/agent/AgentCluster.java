@@ -9,6 +9,7 @@ import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskDefinition;
 import dev.corkboard.proto.v1.TaskState;
 import dev.corkboard.stager.BbsEndpoints;
+import dev.corkboard.stager.ClientTls;
 import dev.corkboard.stager.StagerClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,7 @@ final class AgentCluster implements AutoCloseable {
     private final String etcdEndpoints;
     private final Path root;
     private final List<Integer> bbsPorts = new ArrayList<>();
+    private final List<String> bbsFlags;
     private final List<Optional<BbsServer>> replicas = new ArrayList<>();
     private final StagerClient client;
     private final List<ExecutorAgent> agents = new ArrayList<>();
@@ -45,14 +47,21 @@ final class AgentCluster implements AutoCloseable {
     }
 
     AgentCluster(String etcdEndpoints, Path root, int bbsReplicas) {
+        this(etcdEndpoints, root, bbsReplicas, List.of(), Optional.empty());
+    }
+
+    /** With extra BBS flags (TLS, say) and the stager client's TLS. */
+    AgentCluster(String etcdEndpoints, Path root, int bbsReplicas, List<String> bbsFlags,
+            Optional<ClientTls> clientTls) {
         this.etcdEndpoints = etcdEndpoints;
         this.root = root;
+        this.bbsFlags = List.copyOf(bbsFlags);
         for (int i = 0; i < bbsReplicas; i++) {
             bbsPorts.add(freePort());
             replicas.add(Optional.empty());
         }
         startBbs();
-        this.client = StagerClient.connect(BbsEndpoints.parse(bbsEndpoint()));
+        this.client = StagerClient.connect(BbsEndpoints.parse(bbsEndpoint()), clientTls, Duration.ofSeconds(10));
     }
 
     /** Every BBS replica's endpoint, comma-separated. */
@@ -79,9 +88,11 @@ final class AgentCluster implements AutoCloseable {
     }
 
     void startBbs(int replica) {
-        BbsConfig config = BbsConfig.parse(new String[] {"--listen=127.0.0.1:" + bbsPorts.get(replica),
-            "--etcd-endpoints=" + etcdEndpoints, "--etcd-prefix=" + prefix, "--metrics-listen=off",
-            "--shutdown-grace-period=1s", "--executor-ttl=" + EXECUTOR_TTL_SECONDS + "s"}, Map.of());
+        List<String> flags = new ArrayList<>(List.of("--listen=127.0.0.1:" + bbsPorts.get(replica),
+                "--etcd-endpoints=" + etcdEndpoints, "--etcd-prefix=" + prefix, "--metrics-listen=off",
+                "--shutdown-grace-period=1s", "--executor-ttl=" + EXECUTOR_TTL_SECONDS + "s"));
+        flags.addAll(bbsFlags);
+        BbsConfig config = BbsConfig.parse(flags.toArray(new String[0]), Map.of());
         try {
             replicas.set(replica, Optional.of(BbsServer.start(config)));
         } catch (IOException e) {
@@ -101,12 +112,18 @@ final class AgentCluster implements AutoCloseable {
         replicas.set(replica, Optional.empty());
     }
 
-    /** The arguments an agent named {@code id} starts with here; more arguments override them. */
+    /**
+     * The arguments an agent named {@code id} starts with here (its directories under the root, named by the id), more
+     * arguments overriding them; an empty id leaves the id to the agent.
+     */
     List<String> agentArguments(String id, String... more) {
         Path dir = root.resolve(id);
-        List<String> args = new ArrayList<>(List.of("--executor-id=" + id, "--bbs=" + bbsEndpoint(),
+        List<String> args = new ArrayList<>(List.of("--bbs=" + bbsEndpoint(),
                 "--listen=127.0.0.1:0", "--metrics-listen=off", "--work-dir=" + dir, "--claim-wait=2s",
                 "--call-timeout=3s", "--drain-timeout=5s", "--memory-mb=1024", "--containers=4"));
+        if (!id.isEmpty()) {
+            args.add(0, "--executor-id=" + id);
+        }
         for (String override : more) {
             String name = override.substring(0, override.indexOf('='));
             args.removeIf(arg -> arg.startsWith(name + "="));
@@ -116,7 +133,12 @@ final class AgentCluster implements AutoCloseable {
     }
 
     ExecutorAgent startAgent(String id, String... more) {
-        ExecutorConfig config = ExecutorConfig.parse(agentArguments(id, more).toArray(new String[0]), Map.of());
+        return startAgent(agentArguments(id, more));
+    }
+
+    /** Starts an agent with exactly these arguments. */
+    ExecutorAgent startAgent(List<String> args) {
+        ExecutorConfig config = ExecutorConfig.parse(args.toArray(new String[0]), Map.of());
         try {
             ExecutorAgent agent = ExecutorAgent.start(config);
             agents.add(agent);
