@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "corkboard-bench",
         description = "On-demand Corkboard benchmarks against a real etcd. Not part of the test suite.",
-        subcommands = {StoreBenchmark.class, StoreDemo.class, ConvergerBenchmark.class, CommandLine.HelpCommand.class})
+        subcommands = {StoreBenchmark.class, StoreDemo.class, ConvergerBenchmark.class, ExecutorBenchmark.class,
+            CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
 
     @Spec

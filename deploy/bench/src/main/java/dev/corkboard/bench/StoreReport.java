@@ -1,5 +1,8 @@
 package dev.corkboard.bench;
 
+import static dev.corkboard.bench.Json.number;
+import static dev.corkboard.bench.Json.string;
+
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Locale;
@@ -112,27 +115,5 @@ record StoreReport(PhaseResult cas, PhaseResult lifecycles, long storeConflicts,
     /** "n/a" for what could not be measured, such as the CPU of an etcd this process did not start. */
     private static String decimals(double value, int decimals) {
         return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%." + decimals + "f", value);
-    }
-
-    /** JSON has no NaN or infinity: a phase with nothing counted reports null. */
-    private static String number(double value, int decimals) {
-        if (Double.isNaN(value) || Double.isInfinite(value)) {
-            return "null";
-        }
-        return String.format(Locale.ROOT, "%." + decimals + "f", value);
-    }
-
-    private static String string(String value) {
-        StringBuilder json = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c < 0x20) {
-                json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                json.append(c);
-            }
-        }
-        return json.append('"').toString();
     }
 }
