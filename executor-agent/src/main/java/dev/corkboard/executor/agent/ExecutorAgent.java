@@ -62,6 +62,8 @@ public final class ExecutorAgent implements ProcessMain.Running {
     private static final Logger log = LoggerFactory.getLogger(ExecutorAgent.class);
     private static final Duration CANCEL_GRACE = Duration.ofMillis(500);
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
+    /** How long a task the stream shows as ours but untracked may wait for its ClaimNext answer. */
+    private static final Duration ORPHAN_GRACE = Duration.ofSeconds(5);
 
     private final ExecutorConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -78,6 +80,7 @@ public final class ExecutorAgent implements ProcessMain.Running {
     private ResultDelivery results;
     private PresenceHeartbeat presence;
     private TaskUpdates updates;
+    private OrphanWatch orphans;
     private ClaimLoop claims;
     private Thread claimThread;
     private Optional<MetricsEndpoint> metricsEndpoint = Optional.empty();
@@ -130,6 +133,8 @@ public final class ExecutorAgent implements ProcessMain.Running {
         presence = new PresenceHeartbeat(bbs, presence());
         opened.push(presence);
         presence.start();
+        orphans = opened.push(new OrphanWatch(bbs, config.executorId(), ORPHAN_GRACE,
+                guid -> runs.containsKey(guid) || results.spooled(guid)));
         updates = new TaskUpdates(bbs, config.executorId(), new Updates());
         opened.push(updates);
         claims = new ClaimLoop(bbs, config.executorId(), config.placementTags(), config.runtimes(),
@@ -279,6 +284,7 @@ public final class ExecutorAgent implements ProcessMain.Running {
         public void changed(Task task) {
             TaskRun run = runs.get(task.getGuid());
             if (run == null) {
+                orphans.seen(task);
                 return;
             }
             switch (task.getState()) {

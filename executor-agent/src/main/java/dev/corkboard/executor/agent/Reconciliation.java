@@ -94,7 +94,7 @@ final class Reconciliation {
         }
     }
 
-    private void fail(String guid, String reason) {
+    void fail(String guid, String reason) {
         try {
             bbs.tasks().completeTask(CompleteTaskRequest.newBuilder().setGuid(guid).setExecutorId(executorId)
                     .setFailed(true).setFailureReason(reason).build());
