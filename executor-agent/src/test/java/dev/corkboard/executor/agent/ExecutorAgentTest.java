@@ -73,6 +73,20 @@ class ExecutorAgentTest {
     }
 
     @Test
+    void limitsHitInTheSandboxBecomeTheTasksFailureReasons() {
+        cluster.startAgent("cell-1");
+
+        cluster.desire("oom", AgentCluster.shell("head -c 200M /dev/zero | tail", Map.of(), "",
+                Resources.newBuilder().setMemoryMb(32).build()));
+        cluster.desire("slow", AgentCluster.shell("exec sleep 987654").toBuilder().setTimeoutMs(300).build());
+
+        assertEquals("out of memory (limit 32 MB)", cluster.awaitCompleted("oom", Duration.ofSeconds(30))
+                .getFailureReason());
+        assertEquals("timed out after 300ms", cluster.awaitCompleted("slow", Duration.ofSeconds(30))
+                .getFailureReason());
+    }
+
+    @Test
     void theProcessRuntimeRunsTasksInTheirTaskDirectoryAndTakesNoneThatNeedsTheSandbox() {
         cluster.startAgent("cell-1", "--runtime=process");
 
