@@ -55,9 +55,9 @@ public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, Strin
         String id = options.convergerId.isBlank() ? defaultId() : options.convergerId.trim();
         parse.require(id.length() <= 253 && id.chars().noneMatch(Character::isWhitespace), "--converger-id",
                 "expected a name of at most 253 characters without spaces, got '" + options.convergerId + "'");
-        List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcdEndpoints);
-        String prefix = parse.keyPrefix("--etcd-prefix", options.etcdPrefix);
-        Duration requestTimeout = parse.duration("--request-timeout", options.requestTimeout);
+        List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcd.endpoints);
+        String prefix = parse.keyPrefix("--etcd-prefix", options.etcd.prefix);
+        Duration requestTimeout = parse.duration("--request-timeout", options.etcd.requestTimeout);
         Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
         ConvergerSettings settings = settings(parse, options);
         parse.throwIfAny();

@@ -55,9 +55,9 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
     static BbsConfig from(BbsOptions options) {
         SettingParser parse = new SettingParser();
         HostPort listen = parse.hostPort("--listen", options.listen);
-        List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcdEndpoints);
-        String prefix = parse.keyPrefix("--etcd-prefix", options.etcdPrefix);
-        Duration requestTimeout = parse.duration("--request-timeout", options.requestTimeout);
+        List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcd.endpoints);
+        String prefix = parse.keyPrefix("--etcd-prefix", options.etcd.prefix);
+        Duration requestTimeout = parse.duration("--request-timeout", options.etcd.requestTimeout);
         Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
         int maxInbound = parse.integer("--max-inbound-message-size", options.maxInboundMessageSize, 64 * 1024,
                 64 * 1024 * 1024);

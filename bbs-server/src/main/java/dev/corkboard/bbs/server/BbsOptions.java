@@ -1,7 +1,10 @@
 package dev.corkboard.bbs.server;
 
+import dev.corkboard.bbs.config.CommonOptions;
 import dev.corkboard.bbs.config.ConfigDefaults;
+import dev.corkboard.bbs.config.EtcdOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -10,33 +13,18 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bbs-server", sortOptions = false,
         description = "Serves the Corkboard task API (corkboard.v1.TaskService) on top of etcd.%n"
-                + "Every option can also be set by the environment variable CORKBOARD_<OPTION> (upper case, dashes as"
-                + " underscores, e.g. CORKBOARD_ETCD_ENDPOINTS) or by the key <option> (e.g. etcd-endpoints) in the"
-                + " properties file given by --config; flags win over the environment, which wins over the file.")
+                + CommonOptions.SETTINGS_HELP)
 final class BbsOptions {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
-    boolean help;
-
-    @Option(names = ConfigDefaults.CONFIG_OPTION, paramLabel = "FILE", defaultValue = "",
-            description = "Properties file of settings (keys are option names without dashes).")
-    String config;
+    @Mixin
+    CommonOptions common;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:8686",
             description = "gRPC listen address; port 0 picks a free port. Default: ${DEFAULT-VALUE}.")
     String listen;
 
-    @Option(names = "--etcd-endpoints", paramLabel = "URLS", defaultValue = "http://127.0.0.1:2379",
-            description = "Comma-separated etcd client URLs. Default: ${DEFAULT-VALUE}.")
-    String etcdEndpoints;
-
-    @Option(names = "--etcd-prefix", paramLabel = "PREFIX", defaultValue = "/corkboard/v1",
-            description = "Key prefix of every Corkboard key in etcd. Default: ${DEFAULT-VALUE}.")
-    String etcdPrefix;
-
-    @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "Deadline of one etcd round trip; past it a call fails as UNAVAILABLE. Default: ${DEFAULT-VALUE}.")
-    String requestTimeout;
+    @Mixin
+    EtcdOptions etcd;
 
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT|off", defaultValue = "0.0.0.0:8687",
             description = "HTTP address of GET /metrics (Prometheus) and GET /healthz; 'off' disables it."

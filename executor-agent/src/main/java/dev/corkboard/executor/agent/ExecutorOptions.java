@@ -1,7 +1,9 @@
 package dev.corkboard.executor.agent;
 
+import dev.corkboard.bbs.config.CommonOptions;
 import dev.corkboard.bbs.config.ConfigDefaults;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -10,18 +12,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "executor-agent", sortOptions = false,
         description = "Runs a Corkboard executor agent: advertises this host's capacity, claims tasks that fit, runs"
-                + " them in sandboxes, keeps their logs and reports their results.%n"
-                + "Every option can also be set by the environment variable CORKBOARD_<OPTION> (upper case, dashes as"
-                + " underscores, e.g. CORKBOARD_BBS) or by the key <option> (e.g. bbs) in the properties file given"
-                + " by --config; flags win over the environment, which wins over the file.")
+                + " them in sandboxes, keeps their logs and reports their results.%n" + CommonOptions.SETTINGS_HELP)
 final class ExecutorOptions {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
-    boolean help;
-
-    @Option(names = ConfigDefaults.CONFIG_OPTION, paramLabel = "FILE", defaultValue = "",
-            description = "Properties file of settings (keys are option names without dashes).")
-    String config;
+    @Mixin
+    CommonOptions common;
 
     @Option(names = "--executor-id", paramLabel = "ID", defaultValue = "",
             description = "This executor's id, unique in the cluster and stable across restarts of the agent (with"
