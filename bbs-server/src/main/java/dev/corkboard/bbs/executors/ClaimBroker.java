@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * to all of them. A claim another executor won removes the task from the pool and the caller tries the next one.
  *
  * <p><b>etcd unreachable</b>: a claim attempt fails within the store's request timeout and the caller gets
- * {@code UNAVAILABLE}; the task stays in the pool for a later call. While the task feed cannot list the pending tasks
+ * {@code UNAVAILABLE}; the task stays in the pool and goes at once to the next parked caller it fits (or to a later
+ * call). While the task feed cannot list the pending tasks
  * at all, calls are answered {@code UNAVAILABLE} at once (try another replica) and parked calls too. So a call never
  * outlives its wait plus one request timeout (a claim started just before the wait ended).
  *
@@ -165,15 +166,19 @@ final class ClaimBroker implements AutoCloseable {
         Throwable cause = failure == null ? null : EtcdFutures.unwrap(failure);
         boolean lost = cause instanceof TaskException refusal && !(refusal.error() instanceof TaskError.Unavailable);
         boolean cancelled;
+        Optional<Pairing> retry = Optional.empty();
         synchronized (lock) {
             if (failure == null || lost) {
                 pool.remove(task.guid());
             } else {
+                // the task may still be pending: a parked caller it fits tries it now, not when its wait ends
                 pool.release(task.guid());
+                retry = pairWithParked(task);
             }
             cancelled = waiter.cancelled;
             waiter.state = lost && !cancelled ? State.SEARCHING : State.DONE;
         }
+        retry.ifPresent(pairing -> claim(pairing.waiter(), pairing.task()));
         if (failure == null) {
             if (cancelled) {
                 log.info("claimed task {} for executor {} whose ClaimNext had gone away; it is in the executor's"
@@ -228,25 +233,32 @@ final class ClaimBroker implements AutoCloseable {
     /** The feed saw a task pending (desired, rejected, demoted, or re-announced by the converger). */
     void pending(Task task) {
         PendingTask pending = PendingTask.of(task);
-        Waiter chosen = null;
+        Optional<Pairing> pairing;
         synchronized (lock) {
-            if (!pool.add(pending)) {
-                return;
-            }
-            for (Waiter waiter : parked) {
-                if (pending.fits(waiter.offer)) {
-                    chosen = waiter;
-                    break;
-                }
-            }
-            if (chosen == null) {
-                return;
-            }
-            parked.remove(chosen);
-            chosen.state = State.CLAIMING;
-            pool.reserve(pending.guid());
+            pool.add(pending);
+            // a re-announced task already in the pool is offered too: it may sit there unclaimed after a failed claim
+            pairing = pairWithParked(pending);
         }
-        claim(chosen, pending);
+        pairing.ifPresent(chosen -> claim(chosen.waiter(), chosen.task()));
+    }
+
+    /**
+     * Reserves {@code task} for the longest parked caller it fits, unparking that caller; empty when the task is not
+     * in the pool, is reserved already, or fits no parked caller. Called with the lock held.
+     */
+    private Optional<Pairing> pairWithParked(PendingTask task) {
+        if (!pool.reservable(task.guid())) {
+            return Optional.empty();
+        }
+        for (Waiter waiter : parked) {
+            if (task.fits(waiter.offer)) {
+                pool.reserve(task.guid());
+                parked.remove(waiter);
+                waiter.state = State.CLAIMING;
+                return Optional.of(new Pairing(waiter, task));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The feed saw a task stop being pending (claimed, cancelled, removed). */

@@ -70,6 +70,11 @@ final class PendingPool {
         return byGuid.containsKey(guid) && reserved.add(guid);
     }
 
+    /** Whether the task is in the pool and no claim is in flight for it. */
+    boolean reservable(String guid) {
+        return byGuid.containsKey(guid) && !reserved.contains(guid);
+    }
+
     /** A claim of the task failed without settling it (etcd unreachable): others may try it again. */
     void release(String guid) {
         reserved.remove(guid);
