@@ -11,24 +11,29 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Executor presence on etcd leases: {@code executors/<id>} holds the executor's {@link ExecutorPresence} on a lease of
  * {@link ExecutorSettings#ttl()}. The first heartbeat grants the lease and puts the presence; later ones renew the
- * lease (one keep-alive) and put the presence again only when it changed or is missing. Leases live in etcd, so any
- * replica renews a lease any other granted: an executor whose replica died heartbeats to another within the TTL and
- * keeps its presence. A lease that expired meanwhile is replaced by a new one, whose id the heartbeat returns.
+ * lease (one read of the presence, one keep-alive) and put the presence again only when it changed. Leases live in
+ * etcd, so any replica renews a lease any other granted: an executor whose replica died heartbeats to another within
+ * the TTL and keeps its presence. A lease that expired meanwhile, or that carries another executor's presence, is
+ * replaced by a new one, whose id the heartbeat returns.
  *
  * <p><b>etcd unreachable</b>: every call fails within the request timeout with {@link TaskException} carrying
  * {@code Unavailable}; the presence then lives on until its lease expires, and the executor retries (another replica).
  */
 public final class Heartbeats {
+
+    private static final LeaseOption WITH_KEYS = LeaseOption.builder().withAttachedKeys().build();
 
     private final KV kv;
     private final Lease leases;
@@ -59,10 +64,36 @@ public final class Heartbeats {
         if (leaseId == 0) {
             return register(presence);
         }
-        return bounded(leases.keepAliveOnce(leaseId))
-                .thenCompose(renewed -> refresh(presence, leaseId))
+        ByteSequence key = keys.executor(presence.getExecutorId());
+        return bounded(kv.get(key))
+                .thenCompose(response -> {
+                    Optional<KeyValue> found = response.getKvs().stream().findFirst();
+                    if (found.isPresent() && found.get().getLease() == leaseId) {
+                        return bounded(leases.keepAliveOnce(leaseId))
+                                .thenCompose(renewed -> refresh(presence, leaseId, found.get()));
+                    }
+                    return adopt(presence, leaseId, key);
+                })
                 .exceptionallyCompose(failure -> leaseNotFound(failure) ? register(presence)
                         : CompletableFuture.failedFuture(failure));
+    }
+
+    /**
+     * The presence is missing or on another lease than {@code leaseId} (re-granted by a racing replica, or expired):
+     * it goes on {@code leaseId} only if that lease carries no other executor's presence. An executor naming a lease
+     * it was not given gets one of its own instead; renewing or joining another's lease would keep that executor
+     * present after it died, and its Deregister would revoke the other's presence with it.
+     */
+    private CompletableFuture<Long> adopt(ExecutorPresence presence, long leaseId, ByteSequence key) {
+        return bounded(leases.timeToLive(leaseId, WITH_KEYS)).thenCompose(lease -> {
+            if (lease.getTTL() <= 0 || lease.getKeys().stream().anyMatch(attached -> !attached.equals(key))) {
+                return register(presence);
+            }
+            return bounded(leases.keepAliveOnce(leaseId))
+                    .thenCompose(renewed -> put(presence.toBuilder().setRegisteredAtMs(clock.millis()).build(),
+                            leaseId))
+                    .thenApply(put -> leaseId);
+        });
     }
 
     /**
@@ -93,23 +124,17 @@ public final class Heartbeats {
         });
     }
 
-    /** Puts the presence again when the stored one differs (registered_at aside), is missing, or is on another lease. */
-    private CompletableFuture<Long> refresh(ExecutorPresence presence, long leaseId) {
-        return bounded(kv.get(keys.executor(presence.getExecutorId()))).thenCompose(response -> {
-            long registeredAt = clock.millis();
-            if (!response.getKvs().isEmpty()) {
-                KeyValue found = response.getKvs().get(0);
-                ExecutorPresence stored = parse(found);
-                if (stored != null && found.getLease() == leaseId) {
-                    registeredAt = stored.getRegisteredAtMs();
-                    if (stored.equals(presence.toBuilder().setRegisteredAtMs(registeredAt).build())) {
-                        return CompletableFuture.completedFuture(leaseId);
-                    }
-                }
+    /** Puts the presence found on {@code leaseId} again when it differs (registered_at aside) or does not parse. */
+    private CompletableFuture<Long> refresh(ExecutorPresence presence, long leaseId, KeyValue found) {
+        long registeredAt = clock.millis();
+        ExecutorPresence stored = parse(found);
+        if (stored != null) {
+            registeredAt = stored.getRegisteredAtMs();
+            if (stored.equals(presence.toBuilder().setRegisteredAtMs(registeredAt).build())) {
+                return CompletableFuture.completedFuture(leaseId);
             }
-            return put(presence.toBuilder().setRegisteredAtMs(registeredAt).build(), leaseId)
-                    .thenApply(put -> leaseId);
-        });
+        }
+        return put(presence.toBuilder().setRegisteredAtMs(registeredAt).build(), leaseId).thenApply(put -> leaseId);
     }
 
     private CompletableFuture<?> put(ExecutorPresence presence, long lease) {

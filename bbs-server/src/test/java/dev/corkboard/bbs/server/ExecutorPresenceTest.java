@@ -121,6 +121,20 @@ class ExecutorPresenceTest {
     }
 
     @Test
+    void aHeartbeatNamingAnotherExecutorsLeaseGetsALeaseOfItsOwnSoDeregisterLeavesTheOtherPresent() {
+        BbsFixture f = bbs.fixture();
+        ExecutorServiceBlockingStub executors = blocking(f.channel);
+        long theirs = executors.heartbeat(heartbeat("cell-1", 0)).getLeaseId();
+
+        long own = executors.heartbeat(heartbeat("cell-2", theirs)).getLeaseId();
+        executors.deregister(DeregisterRequest.newBuilder().setExecutorId("cell-2").setLeaseId(own).build());
+
+        assertNotEquals(theirs, own);
+        assertEquals(List.of("cell-1"), present(executors));
+        assertEquals(theirs, stored(f, "cell-1").orElseThrow().getLease());
+    }
+
+    @Test
     void invalidRequestsAreRefusedNamingTheField() {
         ExecutorServiceBlockingStub executors = blocking(bbs.fixture().channel);
         Capacity negative = Capacity.newBuilder().setMemoryMb(-1).build();
