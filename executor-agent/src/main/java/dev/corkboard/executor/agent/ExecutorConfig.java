@@ -50,7 +50,7 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
         Optional<ClientTls> tls) {
 
     /** The runtimes an agent can offer. */
-    public static final List<String> RUNTIMES = List.of("sandbox", "process");
+    public static final List<String> RUNTIMES = List.of("sandbox", "oci", "process");
     private static final Pattern IDENTIFIER = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
     private static final Pattern TAG = Pattern.compile("^[a-zA-Z0-9_.:=-]{1,128}$");
 

@@ -57,10 +57,11 @@ final class ExecutorOptions {
             description = "Placement tags: a task asking for tags runs only where all of them are. Default: none.")
     String tags;
 
-    @Option(names = "--runtime", paramLabel = "sandbox|process", defaultValue = "sandbox",
+    @Option(names = "--runtime", paramLabel = "sandbox|oci|process", defaultValue = "sandbox",
             description = "How tasks run: 'sandbox' (bubblewrap namespaces and a cgroup per task, enforcing memory,"
-                    + " pids and cpu weight) or 'process' (plain child processes, limits not enforced: development"
-                    + " only). Default: ${DEFAULT-VALUE}.")
+                    + " pids and cpu weight), 'oci' (the same isolation and limits through runc, with an OCI bundle per"
+                    + " task on the task's root_fs directory or the host's /usr) or 'process' (plain child processes,"
+                    + " limits not enforced: development only). Default: ${DEFAULT-VALUE}.")
     String runtime;
 
     @Option(names = "--default-memory-mb", paramLabel = "MB", defaultValue = "256",

@@ -265,7 +265,7 @@ final class TaskRun implements Runnable {
                 : defaults.maxPids();
         return new ContainerSpec(task.getGuid(), handle, command.getPath(), command.getArgsList(), env,
                 command.getDir(), memory, pids, definition.getResources().getCpuWeight(),
-                Duration.ofMillis(definition.getTimeoutMs()), definition.getNetwork());
+                Duration.ofMillis(definition.getTimeoutMs()), definition.getNetwork(), definition.getRootFs());
     }
 
     /** Whether the failure of a call means "not ours any more" rather than "try again". */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -43,6 +44,23 @@ sealed interface Cgroup permits CgroupV1, CgroupV2 {
      * @throws IOException when a directory is still busy after a few seconds
      */
     void remove() throws IOException;
+
+    /**
+     * Out of memory or the pids limit, as counted by this cgroup, when the process ended unsuccessfully with
+     * {@code status}; empty when it succeeded or no limit was hit (or the cgroup is gone and counts nothing).
+     */
+    default Optional<ExitOutcome> limitOutcome(TaskLimits limits, int status) {
+        if (status == 0) {
+            return Optional.empty();
+        }
+        if (oomKills() > 0) {
+            return Optional.of(new ExitOutcome.OutOfMemory(limits.memoryMb()));
+        }
+        if (pidsLimitHits() > 0) {
+            return Optional.of(new ExitOutcome.PidsLimit(limits.maxPids(), status));
+        }
+        return Optional.empty();
+    }
 
     /** Deadline for the bounded loops of kill and remove. */
     long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(5);

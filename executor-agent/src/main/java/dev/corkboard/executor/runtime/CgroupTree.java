@@ -24,11 +24,13 @@ final class CgroupTree {
     private static final List<String> V1_OPTIONAL = List.of("cpu", "freezer");
 
     private final boolean unified;
+    private final String rootName;
     /** v1: controller → the root's directory in its hierarchy; v2: "unified" → the root's directory. */
     private final Map<String, Path> roots;
 
-    private CgroupTree(boolean unified, Map<String, Path> roots) {
+    private CgroupTree(boolean unified, String rootName, Map<String, Path> roots) {
         this.unified = unified;
+        this.rootName = rootName;
         this.roots = roots;
     }
 
@@ -46,7 +48,7 @@ final class CgroupTree {
         for (String controller : V1_REQUIRED) {
             Path hierarchy = mount.resolve(controller);
             if (!Files.exists(hierarchy.resolve("cgroup.procs"))) {
-                throw new ContainerException("the sandbox runtime needs the cgroup v1 " + controller
+                throw new ContainerException("the sandbox and oci runtimes need the cgroup v1 " + controller
                         + " controller mounted at " + hierarchy + " (or a cgroup v2 host)");
             }
             roots.put(controller, hierarchy.resolve(rootName));
@@ -59,14 +61,14 @@ final class CgroupTree {
         for (Path root : roots.values()) {
             createWritable(root);
         }
-        return new CgroupTree(false, roots);
+        return new CgroupTree(false, rootName, roots);
     }
 
     private static CgroupTree openUnified(Path mount, String rootName) throws ContainerException {
         Set<String> available = words(mount.resolve("cgroup.controllers"));
         for (String controller : V1_REQUIRED) {
             if (!available.contains(controller)) {
-                throw new ContainerException("the sandbox runtime needs the cgroup v2 " + controller
+                throw new ContainerException("the sandbox and oci runtimes need the cgroup v2 " + controller
                         + " controller, " + mount + " offers " + available);
             }
         }
@@ -74,7 +76,7 @@ final class CgroupTree {
         enableControllers(mount, available);
         createWritable(root);
         enableControllers(root, available);
-        return new CgroupTree(true, Map.of("unified", root));
+        return new CgroupTree(true, rootName, Map.of("unified", root));
     }
 
     /** +memory +pids (+cpu when offered) in {@code dir}'s cgroup.subtree_control, so its children get them. */
@@ -100,8 +102,8 @@ final class CgroupTree {
             Files.createDirectories(root);
         } catch (IOException e) {
             throw new ContainerException("cannot create the executor's cgroup " + root + " (" + e
-                    + "); the sandbox runtime needs a writable cgroup file system (run as root, not in a read-only"
-                    + " /sys/fs/cgroup)", e);
+                    + "); the sandbox and oci runtimes need a writable cgroup file system (run as root, not in a"
+                    + " read-only /sys/fs/cgroup)", e);
         }
         if (!Files.isWritable(root.resolve("cgroup.procs"))) {
             throw new ContainerException("the executor's cgroup " + root + " is not writable");
@@ -110,6 +112,22 @@ final class CgroupTree {
 
     boolean unified() {
         return unified;
+    }
+
+    /** The task cgroup's path relative to the hierarchy's root, as an OCI {@code cgroupsPath}: {@code /root/handle}. */
+    String relativePath(String handle) {
+        return "/" + rootName + "/" + handle;
+    }
+
+    /**
+     * Whether the kernel accounts swap per cgroup (v2, or v1's memory.memsw files), so that a memory+swap limit can be
+     * set equal to the memory limit.
+     */
+    boolean swapAccounted() {
+        if (unified) {
+            return Files.exists(roots.get("unified").resolve("memory.swap.max"));
+        }
+        return Files.exists(roots.get("memory").resolve("memory.memsw.limit_in_bytes"));
     }
 
     /**

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Runs tasks in containers on this host. Implementations: {@code sandbox} (bubblewrap in user, pid, net, ipc and uts
- * namespaces with an executor-owned cgroup per task) and {@code process} (plain child processes, for development).
+ * namespaces with an executor-owned cgroup per task), {@code oci} (runc with an OCI bundle per task, same isolation,
+ * optionally on the task's root file system) and {@code process} (plain child processes, for development).
  *
  * <p>Every container this runtime creates carries the owner prefix in its handle (and in its cgroup's and task
  * directory's names), so that after a crash the agent can find what it left behind with {@link #listOwned()} and
@@ -12,7 +13,7 @@ import java.util.List;
  */
 public interface ContainerRuntime extends AutoCloseable {
 
-    /** The name tasks ask for in their definition's {@code runtime} field: {@code sandbox}, {@code process}. */
+    /** The name tasks ask for in their definition's {@code runtime} field: {@code sandbox}, {@code oci}, … */
     String name();
 
     /**

@@ -18,12 +18,15 @@ import java.util.Map;
  * @param cpuWeight relative CPU share (1 to 10000, 100 normal); 0: normal
  * @param timeout wall-clock limit of the main process; {@link Duration#ZERO}: none
  * @param network whether the container may reach the network (otherwise it has loopback only)
+ * @param rootFs the task definition's {@code root_fs}: a host directory to use as the container's root, or an image
+ *     reference; empty: none. Only the {@code oci} runtime uses it; the others give every task the host's {@code /usr}
  */
 public record ContainerSpec(String taskGuid, String handle, String path, List<String> args, Map<String, String> env,
-        String dir, int memoryMb, int maxPids, int cpuWeight, Duration timeout, boolean network) {
+        String dir, int memoryMb, int maxPids, int cpuWeight, Duration timeout, boolean network, String rootFs) {
 
     public ContainerSpec {
         args = List.copyOf(args);
         env = Map.copyOf(env);
+        rootFs = rootFs == null ? "" : rootFs;
     }
 }

@@ -28,10 +28,13 @@ final class SandboxCommand {
     private static final String JOIN_CGROUP = "n=$1; shift; while [ \"$n\" -gt 0 ]; do"
             + " echo $$ > \"$1\" || { echo \"corkboard: cannot join cgroup $1\" >&2; exit 125; }; shift; n=$((n-1));"
             + " done; exec \"$@\"";
-    private static final List<String> HOST_ROOT_ENTRIES = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
-    private static final List<String> HOST_ETC = List.of("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
+    /** Top-level entries of the host's root a task sees beside /usr (as symlinks or read-only binds). */
+    static final List<String> HOST_ROOT_ENTRIES = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+    /** Files of the host's /etc bound read-only when the host has them. */
+    static final List<String> HOST_ETC = List.of("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
             "localtime", "nsswitch.conf", "services", "protocols");
-    private static final List<String> HOST_ETC_NETWORK = List.of("resolv.conf", "host.conf", "gai.conf", "ssl",
+    /** Files of the host's /etc bound read-only as well when the task has network. */
+    static final List<String> HOST_ETC_NETWORK = List.of("resolv.conf", "host.conf", "gai.conf", "ssl",
             "ca-certificates");
 
     private SandboxCommand() {}
@@ -61,14 +64,14 @@ final class SandboxCommand {
         return dir.startsWith("/") ? dir : ContainerPaths.TASK + "/" + dir;
     }
 
-    /** Writes the sandbox's own passwd, group and hosts into {@code etc}. */
-    static void writeEtc(Path etc) throws IOException {
+    /** Writes the container's own passwd, group and hosts (naming {@code hostname}) into {@code etc}. */
+    static void writeEtc(Path etc, String hostname) throws IOException {
         Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/usr/sbin/nologin\n"
                 + "corkboard:x:" + UID + ":" + UID + ":Corkboard task:/task:/bin/sh\n"
                 + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
         Files.writeString(etc.resolve("group"), "root:x:0:\ncorkboard:x:" + UID + ":\nnogroup:x:65534:\n");
         Files.writeString(etc.resolve("hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                + "127.0.1.1\t" + HOSTNAME + "\n");
+                + "127.0.1.1\t" + hostname + "\n");
     }
 
     static List<String> of(Path bwrap, ContainerSpec spec, Path containerDir, Path taskDir, Cgroup cgroup,

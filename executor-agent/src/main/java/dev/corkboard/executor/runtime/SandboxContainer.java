@@ -72,18 +72,8 @@ final class SandboxContainer extends SupervisedContainer {
         }
     }
 
-    /** Out of memory or the pids limit, as counted by the cgroup, when the process ended unsuccessfully. */
     @Override
     protected Optional<ExitOutcome> limitOutcome(int status) {
-        if (status == 0) {
-            return Optional.empty();
-        }
-        if (cgroup.oomKills() > 0) {
-            return Optional.of(new ExitOutcome.OutOfMemory(limits.memoryMb()));
-        }
-        if (cgroup.pidsLimitHits() > 0) {
-            return Optional.of(new ExitOutcome.PidsLimit(limits.maxPids(), status));
-        }
-        return Optional.empty();
+        return cgroup.limitOutcome(limits, status);
     }
 }

@@ -81,7 +81,7 @@ public final class SandboxRuntime implements ContainerRuntime {
             throw e;
         }
         try {
-            SandboxCommand.writeEtc(root.resolve("etc"));
+            SandboxCommand.writeEtc(root.resolve("etc"), SandboxCommand.HOSTNAME);
             Cgroup cgroup = cgroups.create(handle, limits);
             return new SandboxContainer(spec, BWRAP, root, dirs.task(handle), cgroup, limits, env, timer,
                     () -> destroy(handle));

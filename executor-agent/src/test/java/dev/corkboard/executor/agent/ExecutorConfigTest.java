@@ -47,7 +47,7 @@ class ExecutorConfigTest {
 
         String message = e.getMessage();
         assertTrue(message.contains("--executor-id"), message);
-        assertTrue(message.contains("--runtime: expected one of [sandbox, process], got 'docker'"), message);
+        assertTrue(message.contains("--runtime: expected one of [sandbox, oci, process], got 'docker'"), message);
         assertTrue(message.contains("--containers"), message);
         assertTrue(message.contains("--claim-wait"), message);
         assertTrue(message.contains("--tags"), message);

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * (launcher spawned); create() → the first line of {@code echo} reached the sink (the task's process really runs
  * inside); start-to-exit of {@code true} (start() called until await() returned); close(). Not a test: run by
  * hand, e.g. {@code java -cp target/classes:target/test-classes:<slf4j, logback jars>
- * dev.corkboard.executor.runtime.RuntimeLatencyMain 200}.
+ * dev.corkboard.executor.runtime.RuntimeLatencyMain 200 [sandbox oci process]} (the runtimes named after the count,
+ * all three by default).
  */
 public final class RuntimeLatencyMain {
 
@@ -22,7 +23,9 @@ public final class RuntimeLatencyMain {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         Path workDir = Files.createTempDirectory("corkboard-latency");
-        for (String name : List.of(SandboxRuntime.NAME, ProcessRuntime.NAME)) {
+        List<String> names = args.length > 1 ? List.of(args).subList(1, args.length)
+                : List.of(SandboxRuntime.NAME, OciRuntime.NAME, ProcessRuntime.NAME);
+        for (String name : names) {
             measure(name, workDir, runs);
         }
     }

@@ -17,6 +17,7 @@ final class SpecBuilder {
     private int maxPids;
     private Duration timeout = Duration.ofSeconds(30);
     private boolean network;
+    private String rootFs = "";
 
     private SpecBuilder(String handle) {
         this.handle = handle;
@@ -65,8 +66,13 @@ final class SpecBuilder {
         return this;
     }
 
+    SpecBuilder rootFs(String rootFs) {
+        this.rootFs = rootFs;
+        return this;
+    }
+
     ContainerSpec build() {
         String guid = handle.substring(handle.lastIndexOf('-') + 1);
-        return new ContainerSpec(guid, handle, path, args, env, dir, memoryMb, maxPids, 0, timeout, network);
+        return new ContainerSpec(guid, handle, path, args, env, dir, memoryMb, maxPids, 0, timeout, network, rootFs);
     }
 }

@@ -1,0 +1,107 @@
+package dev.corkboard.executor.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The OCI bundle of one container, {@code <container>/bundle/}: {@code config.json} and the {@code rootfs} composed
+ * by {@link OciRootfs}.
+ *
+ * <p>What the configuration asks of the runtime: new user, pid, ipc, uts and mount namespaces, and a network
+ * namespace (loopback only) unless the spec asks for network; the task's uid and gid {@value #UID} map to the host's
+ * root, as bubblewrap maps them in the sandbox, so the task directory needs no chown, while the container's
+ * uids and gids 0 to 999 (runc requires a root inside) map to unused host ids from {@value #HOST_ID_BASE}; no
+ * capabilities in any set and no new privileges; hostname {@value #HOSTNAME}; memory (and memory+swap equal to it
+ * where swap is accounted), pids and CPU shares in {@code linux.resources}, applied to the cgroup {@code cgroupsPath}.
+ */
+final class OciBundle {
+
+    static final int UID = SandboxCommand.UID;
+    static final String HOSTNAME = "task";
+    static final long HOST_ID_BASE = 100_000;
+
+    private static final List<String> MASKED = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+            "/sys/firmware");
+    private static final List<String> READ_ONLY = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+            "/proc/sysrq-trigger");
+
+    private OciBundle() {}
+
+    /**
+     * Writes the bundle into {@code bundle} (which must not exist yet).
+     *
+     * @param cgroupsPath the task cgroup relative to the hierarchy root, e.g. {@code /corkboard/<handle>}
+     * @param swapAccounted whether to set memory+swap (the kernel refuses it without swap accounting)
+     * @throws IOException when the root or the configuration cannot be written
+     */
+    static void write(Path bundle, Path taskDir, ContainerSpec spec, Optional<Path> rootFs, TaskLimits limits,
+            Map<String, String> env, String cgroupsPath, boolean swapAccounted) throws IOException {
+        Files.createDirectory(bundle);
+        OciRootfs rootfs = OciRootfs.compose(bundle.resolve("rootfs"), taskDir, rootFs, spec.network(), HOSTNAME);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("ociVersion", "1.0.2");
+        config.put("process", process(spec, env));
+        config.put("root", Map.of("path", rootfs.path().toString(), "readonly", true));
+        config.put("hostname", HOSTNAME);
+        config.put("mounts", rootfs.mounts());
+        config.put("linux", linux(spec, limits, cgroupsPath, swapAccounted));
+        Files.writeString(bundle.resolve("config.json"), JsonText.of(config));
+    }
+
+    private static Map<String, Object> process(ContainerSpec spec, Map<String, String> env) {
+        List<String> args = new ArrayList<>();
+        args.add(spec.path());
+        args.addAll(spec.args());
+        Map<String, Object> process = new LinkedHashMap<>();
+        process.put("terminal", false);
+        process.put("user", Map.of("uid", UID, "gid", UID));
+        process.put("args", args);
+        process.put("env", env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        process.put("cwd", SandboxCommand.workingDirectory(spec));
+        List<String> none = List.of();
+        process.put("capabilities", Map.of("bounding", none, "effective", none, "inheritable", none, "permitted",
+                none, "ambient", none));
+        process.put("noNewPrivileges", true);
+        return process;
+    }
+
+    private static Map<String, Object> linux(ContainerSpec spec, TaskLimits limits, String cgroupsPath,
+            boolean swapAccounted) {
+        List<Map<String, Object>> namespaces = new ArrayList<>();
+        for (String type : List.of("pid", "ipc", "uts", "mount", "user")) {
+            namespaces.add(Map.of("type", type));
+        }
+        if (!spec.network()) {
+            namespaces.add(Map.of("type", "network"));
+        }
+        List<Map<String, Object>> ids = List.of(
+                Map.of("containerID", 0, "hostID", HOST_ID_BASE, "size", UID),
+                Map.of("containerID", UID, "hostID", 0, "size", 1));
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("limit", limits.memoryBytes());
+        if (swapAccounted) {
+            memory.put("swap", limits.memoryBytes());
+        }
+        Map<String, Object> resources = new LinkedHashMap<>();
+        resources.put("memory", memory);
+        resources.put("pids", Map.of("limit", limits.maxPids()));
+        resources.put("cpu", Map.of("shares", Math.max(2, (long) limits.cpuWeight() * 1024 / 100)));
+        resources.put("devices", List.of(Map.of("allow", false, "access", "rwm")));
+        Map<String, Object> linux = new LinkedHashMap<>();
+        linux.put("namespaces", namespaces);
+        linux.put("uidMappings", ids);
+        linux.put("gidMappings", ids);
+        linux.put("cgroupsPath", cgroupsPath);
+        linux.put("resources", resources);
+        linux.put("maskedPaths", MASKED);
+        linux.put("readonlyPaths", READ_ONLY);
+        return linux;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.corkboard.executor.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each task with runc, the OCI runtime, from a bundle in its container directory (see {@link OciBundle} and
+ * {@link OciRootfs} for what the task sees) in an executor-owned cgroup named by its handle, which runc creates with
+ * the task's memory (without swap), pids and CPU limits. Memory and pids limit hits are read from that cgroup as in
+ * the sandbox runtime; the timeout and {@link Container#stop} signal and kill the cgroup directly.
+ *
+ * <p>runc keeps its state under {@code <workDir>/oci}, apart from any other user of runc on the host; a container
+ * is known by its handle there. The task's processes are not children of the agent: they outlive it when it dies,
+ * and the agent finds them on restart by {@link #listOwned()} (container directories, runc states and cgroups with
+ * the owner prefix) and removes them with {@link #destroy(String)}.
+ *
+ * <p>runc rather than crun: crun 1.8.1 refuses hybrid cgroup hosts (v1 controllers beside an empty v2 mount) and
+ * cannot keep a stopped container (and so its OOM counter) after a foreground run. Admission is the same memory
+ * budget as the sandbox runtime's. Works on cgroup v1 (hybrid hosts included) and pure v2 hosts, as root.
+ */
+public final class OciRuntime implements ContainerRuntime {
+
+    public static final String NAME = "oci";
+    static final Path RUNC = Path.of("/usr/sbin/runc");
+
+    private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
+    private static final long RUNC_WAIT_SECONDS = 30;
+
+    private final RuntimeSettings settings;
+    private final ContainerDirectories dirs;
+    private final CgroupTree cgroups;
+    private final Path stateDir;
+    private final MemoryBudget budget;
+    private final ScheduledExecutorService timer;
+
+    private OciRuntime(RuntimeSettings settings, CgroupTree cgroups, Path stateDir) {
+        this.settings = settings;
+        this.dirs = new ContainerDirectories(settings.workDir(), settings.ownerPrefix());
+        this.cgroups = cgroups;
+        this.stateDir = stateDir;
+        this.budget = MemoryBudget.of(settings.hostMemoryBudgetMb());
+        this.timer = RuntimeTimer.create(NAME);
+    }
+
+    /**
+     * Checks the host, creates the executor's cgroup root and runc's state directory.
+     *
+     * @throws ContainerException when runc is missing, the cgroup file system lacks a controller or is not writable,
+     *     or the state directory cannot be created; the message says which
+     */
+    public static OciRuntime open(RuntimeSettings settings) throws ContainerException {
+        if (!Files.isExecutable(RUNC)) {
+            throw new ContainerException("the oci runtime needs runc at " + RUNC + " (Debian package runc)");
+        }
+        CgroupTree cgroups = CgroupTree.open(CgroupTree.MOUNT, settings.cgroupRoot());
+        Path stateDir = settings.workDir().resolve("oci");
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new ContainerException("cannot create runc's state directory " + stateDir + ": " + e, e);
+        }
+        return new OciRuntime(settings, cgroups, stateDir);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A {@code root_fs} that is an absolute path must be a host directory (otherwise the container is refused); one
+     * that is not (an image reference) is not supported and the task gets the host's {@code /usr} instead.
+     */
+    @Override
+    public Container create(ContainerSpec spec) throws ContainerException {
+        String handle = spec.handle();
+        dirs.checkHandle(handle);
+        TaskLimits limits = TaskLimits.of(spec, settings);
+        Map<String, String> env = SandboxCommand.environment(spec);
+        Optional<Path> rootFs = rootFs(spec);
+        budget.reserve(handle, limits.memoryMb());
+        Path root;
+        try {
+            root = dirs.create(handle);
+        } catch (ContainerException e) {
+            budget.release(handle);
+            throw e;
+        }
+        try {
+            OciBundle.write(root.resolve("bundle"), dirs.task(handle), spec, rootFs, limits, env,
+                    cgroups.relativePath(handle), cgroups.swapAccounted());
+            List<String> command = runc("run", "--keep", "--bundle", root.resolve("bundle").toString(), handle);
+            return new OciContainer(spec, command, root, dirs.task(handle), cgroups.existing(handle), limits, timer,
+                    () -> destroy(handle));
+        } catch (IOException | RuntimeException e) {
+            destroy(handle);
+            throw new ContainerException("cannot prepare container " + handle + ": " + e, e);
+        }
+    }
+
+    private static Optional<Path> rootFs(ContainerSpec spec) throws ContainerException {
+        String rootFs = spec.rootFs();
+        if (!rootFs.startsWith("/")) {
+            if (!rootFs.isEmpty()) {
+                log.info("{}: root_fs '{}' is not a host directory; the task gets the host's /usr", spec.handle(),
+                        rootFs);
+            }
+            return Optional.empty();
+        }
+        Path dir = Path.of(rootFs);
+        if (!Files.isDirectory(dir)) {
+            throw new ContainerException("root_fs " + rootFs + " is not a directory on this host");
+        }
+        return Optional.of(dir);
+    }
+
+    /** Handles with a container directory, a runc state or a cgroup under the root that start with the owner prefix. */
+    @Override
+    public List<String> listOwned() {
+        TreeSet<String> handles = new TreeSet<>(dirs.list());
+        handles.addAll(cgroups.list(dirs::owns));
+        try (DirectoryStream<Path> states = Files.newDirectoryStream(stateDir)) {
+            for (Path state : states) {
+                String name = state.getFileName().toString();
+                if (dirs.owns(name)) {
+                    handles.add(name);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot list runc's states in {}: {}", stateDir, e.getMessage());
+        }
+        return List.copyOf(handles);
+    }
+
+    /**
+     * {@code runc delete --force} (kills the container, removes runc's state and the cgroups runc made), then kills
+     * and removes whatever is left of the cgroup and deletes the container directory. Failures are logged and leave
+     * the container listed by {@link #listOwned()}, to be retried.
+     */
+    @Override
+    public void destroy(String handle) {
+        if (!dirs.owns(handle)) {
+            log.warn("not destroying '{}': not a handle of this runtime's owner", handle);
+            return;
+        }
+        runcDelete(handle);
+        try {
+            cgroups.existing(handle).remove();
+        } catch (IOException e) {
+            log.warn("cannot remove cgroup of {}: {}", handle, e.getMessage());
+        }
+        try {
+            dirs.delete(handle);
+        } catch (UncheckedIOException e) {
+            log.warn("cannot delete directory of {}: {}", handle, e.getMessage());
+        }
+        budget.release(handle);
+    }
+
+    private void runcDelete(String handle) {
+        if (!Files.exists(stateDir.resolve(handle))) {
+            return;
+        }
+        try {
+            Process delete = new ProcessBuilder(runc("delete", "--force", handle)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!delete.waitFor(RUNC_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                delete.destroyForcibly();
+                log.warn("runc delete {} did not finish within {} s", handle, RUNC_WAIT_SECONDS);
+            } else if (delete.exitValue() != 0) {
+                log.warn("runc delete {} exited with {}", handle, delete.exitValue());
+            }
+        } catch (IOException e) {
+            log.warn("cannot run runc delete {}: {}", handle, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<String> runc(String... args) {
+        List<String> command = new ArrayList<>(List.of(RUNC.toString(), "--root", stateDir.toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Stops the runtime's timer; containers keep running and are the agent's to close or destroy. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
