@@ -52,7 +52,7 @@ public final class ExecutorBenchmark implements Callable<Integer> {
 
     @Option(names = "--runtimes", split = ",", paramLabel = "NAME",
             description = "Runtimes to measure, one agent each (default: ${DEFAULT-VALUE}).")
-    List<String> runtimes = List.of("sandbox", "process");
+    List<String> runtimes = List.of("sandbox", "oci", "process");
 
     @Option(names = "--tasks", paramLabel = "N", description = "Measured tasks per runtime (default: ${DEFAULT-VALUE}).")
     int tasks = 300;
