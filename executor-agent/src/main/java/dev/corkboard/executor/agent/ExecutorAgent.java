@@ -237,6 +237,7 @@ public final class ExecutorAgent implements ProcessMain.Running {
 
     private void claimed(Task task) {
         String guid = task.getGuid();
+        results.discard(guid);
         if (!ledger.hold(guid, task.getDefinition().getResources())) {
             // cannot happen with one poll at a time, but never run what does not fit
             log.warn("task {} was offered but does not fit what is free; rejecting it", guid);

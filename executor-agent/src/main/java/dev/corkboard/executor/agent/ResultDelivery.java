@@ -4,7 +4,7 @@ import dev.corkboard.proto.v1.CompleteTaskRequest;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +39,8 @@ final class ResultDelivery implements AutoCloseable {
         return thread;
     });
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
+    /** Held while a spooled result is read, sent and removed, and while one is discarded. */
+    private final Object delivering = new Object();
     private volatile Duration backoff;
 
     ResultDelivery(BbsLink bbs, ResultSpool spool, AgentMetrics metrics, Duration firstBackoff) {
@@ -71,20 +73,37 @@ final class ResultDelivery implements AutoCloseable {
 
     /**
      * Delivers every spooled result now, in the caller's thread; returns whether the spool is empty afterwards. The
-     * agent calls it at start, before it claims anything.
+     * agent calls it at start, before it claims anything. Each result is read afresh and sent under the delivery lock,
+     * so one {@link #discard(String) discarded} meanwhile is never sent.
      */
     boolean deliverSpooled() {
-        List<CompleteTaskRequest> pending = spool.all();
-        boolean all = true;
-        for (CompleteTaskRequest result : pending) {
-            Outcome outcome = send(result);
-            if (outcome == Outcome.SPOOLED) {
-                all = false;
-                break;
+        for (CompleteTaskRequest listed : spool.all()) {
+            synchronized (delivering) {
+                Optional<CompleteTaskRequest> result = spool.read(listed.getGuid());
+                if (result.isEmpty()) {
+                    continue;
+                }
+                if (send(result.get()) == Outcome.SPOOLED) {
+                    return false;
+                }
+                spool.remove(listed.getGuid());
             }
-            spool.remove(result.getGuid());
         }
-        return all && spool.size() == 0;
+        return spool.size() == 0;
+    }
+
+    /**
+     * Drops the spooled result of an earlier attempt of a task that the BBS has just given this executor again: the
+     * BBS moved the task on (back to Pending, claimed anew), so that outcome can never be the new attempt's, and
+     * delivering it later would complete the new attempt with it. Waits for a delivery of it in flight.
+     */
+    void discard(String guid) {
+        synchronized (delivering) {
+            if (spool.contains(guid)) {
+                log.warn("task {} was claimed again; dropping the undelivered result of its earlier attempt", guid);
+                spool.remove(guid);
+            }
+        }
     }
 
     /** Guids of results still waiting in the spool. */

@@ -8,11 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +85,18 @@ final class ResultSpool {
             }
         }
         return results;
+    }
+
+    /** The result spooled for the task now, read afresh; empty when there is none (or it cannot be read now). */
+    Optional<CompleteTaskRequest> read(String guid) {
+        try {
+            return Optional.of(CompleteTaskRequest.parseFrom(Files.readAllBytes(file(guid))));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            log.warn("spooled result of task {} cannot be read now; trying again later", guid, e);
+            return Optional.empty();
+        }
     }
 
     boolean contains(String guid) {
