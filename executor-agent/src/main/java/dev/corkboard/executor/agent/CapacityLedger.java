@@ -82,6 +82,19 @@ final class CapacityLedger {
         return true;
     }
 
+    /** Waits until the task holds nothing, or the timeout passes; returns whether it holds nothing. */
+    synchronized boolean awaitReleased(String guid, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (held.containsKey(guid)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
     /** Waits until no task is held, or the timeout passes; returns whether none is. */
     synchronized boolean awaitEmpty(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

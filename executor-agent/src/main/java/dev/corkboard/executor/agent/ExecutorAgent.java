@@ -60,6 +60,7 @@ public final class ExecutorAgent implements ProcessMain.Running {
     public static final String LOST_ON_RESTART = "executor restarted while the task ran; its process was lost";
 
     private static final Logger log = LoggerFactory.getLogger(ExecutorAgent.class);
+    private static final String TAKEN_AWAY = "task was taken away from this executor";
     private static final Duration CANCEL_GRACE = Duration.ofMillis(500);
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
     /** How long a task the stream shows as ours but untracked may wait for its ClaimNext answer. */
@@ -238,6 +239,13 @@ public final class ExecutorAgent implements ProcessMain.Running {
     private void claimed(Task task) {
         String guid = task.getGuid();
         results.discard(guid);
+        if (!earlierAttemptEnded(guid)) {
+            log.warn("task {} was given back to this executor, but its earlier attempt here has not ended; rejecting it",
+                    guid);
+            new Reconciliation(bbs, config.executorId()).reject(guid, "the task's earlier attempt on this executor "
+                    + "has not ended yet");
+            return;
+        }
         if (!ledger.hold(guid, task.getDefinition().getResources())) {
             // cannot happen with one poll at a time, but never run what does not fit
             log.warn("task {} was offered but does not fit what is free; rejecting it", guid);
@@ -262,6 +270,25 @@ public final class ExecutorAgent implements ProcessMain.Running {
         thread.start();
     }
 
+    /**
+     * A task taken away from this executor (back to Pending) can be given back to it while its earlier attempt here
+     * is still winding down (stopping its container, giving up on StartTask). The new attempt waits for the earlier one
+     * to end, so that one container of the task runs here at a time and the capacity the earlier attempt held is free.
+     */
+    private boolean earlierAttemptEnded(String guid) {
+        TaskRun earlier = runs.get(guid);
+        if (earlier == null) {
+            return true;
+        }
+        earlier.stop(CANCEL_GRACE, TAKEN_AWAY);
+        try {
+            return ledger.awaitReleased(guid, STOP_GRACE.plus(config.callTimeout()).plusSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void ended(TaskRun run) {
         runs.remove(run.guid(), run);
         ledger.release(run.guid());
@@ -276,7 +303,7 @@ public final class ExecutorAgent implements ProcessMain.Running {
             for (TaskRun run : runs.values()) {
                 boolean listed = tasks.stream().anyMatch(t -> t.getGuid().equals(run.guid()));
                 if (!listed && run.startedMoreThan(Duration.ofSeconds(5))) {
-                    run.stop(CANCEL_GRACE, "task was taken away from this executor");
+                    run.stop(CANCEL_GRACE, TAKEN_AWAY);
                 }
             }
         }
@@ -292,10 +319,10 @@ public final class ExecutorAgent implements ProcessMain.Running {
                 case COMPLETED, RESOLVING -> run.stop(CANCEL_GRACE,
                         TaskUpdates.CANCELLED.equals(task.getFailureReason()) ? TaskUpdates.CANCELLED
                                 : "task was completed elsewhere: " + task.getFailureReason());
-                case PENDING -> run.stop(CANCEL_GRACE, "task was taken away from this executor");
+                case PENDING -> run.stop(CANCEL_GRACE, TAKEN_AWAY);
                 default -> {
                     if (!task.getExecutorId().equals(config.executorId())) {
-                        run.stop(CANCEL_GRACE, "task was taken away from this executor");
+                        run.stop(CANCEL_GRACE, TAKEN_AWAY);
                     }
                 }
             }

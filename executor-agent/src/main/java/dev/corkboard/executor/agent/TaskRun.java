@@ -33,8 +33,9 @@ import org.slf4j.MDC;
  *
  * <p>Failures and what they become: a container the host lacks the resources for → RejectTask (another executor may
  * take it); any other container error → completed as failed with the error; StartTask refused (cancelled meanwhile,
- * taken away) → nothing runs; the task stopped from outside (cancelled, executor shutting down) → completed as failed
- * with that reason (a cancelled task's completion is refused by the BBS, which is fine: it already has its outcome).
+ * taken away) → nothing runs; the task stopped by the agent's shutdown → completed as failed with that reason; the
+ * task stopped on the BBS's word (cancelled, completed elsewhere, taken away) → nothing reported: it is no longer this
+ * executor's to complete.
  */
 final class TaskRun implements Runnable {
 
@@ -243,9 +244,10 @@ final class TaskRun implements Runnable {
                 .setFailureReason(stopped ? stopReason.get() : failed ? reason : "")
                 .setResult(result)
                 .build();
-        if (stopped && stopReason.get().equals(TaskUpdates.CANCELLED)) {
-            // the BBS already completed a cancelled task; completing it again would only be refused
-            log.info("task {} was cancelled; its container is stopped", task.getGuid());
+        if (stopped && !stopReason.get().equals(ExecutorAgent.SHUTTING_DOWN)) {
+            // stopped on the BBS's word (cancelled, completed elsewhere, taken away): the task is no longer ours to
+            // complete, and a completion could only land on a later claim of it by this executor, failing that attempt
+            log.info("task {} stopped: {}; not reporting it", task.getGuid(), stopReason.get());
             return;
         }
         results.report(request);
