@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Follows this executor's tasks on the BBS (WatchExecutorTasks): a snapshot whenever the stream (re)starts, then each
  * change. This is how a cancellation reaches the executor (the task turns COMPLETED while its container runs), and
  * how it learns that the converger took a task away. When the stream breaks (a replica died, the network dropped) it
- * reconnects to any replica with backoff; the fresh snapshot covers whatever changed meanwhile.
+ * reconnects to any replica with backoff (from 100 ms, doubling to 5 s, starting over after a stream that lived at
+ * least 5 s); the fresh snapshot covers whatever changed meanwhile.
  */
 final class TaskUpdates implements AutoCloseable {
 
@@ -25,6 +26,7 @@ final class TaskUpdates implements AutoCloseable {
     static final String CANCELLED = "task was cancelled";
 
     private static final Logger log = LoggerFactory.getLogger(TaskUpdates.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     /** Where updates go, on the stream's thread. */
@@ -44,7 +46,8 @@ final class TaskUpdates implements AutoCloseable {
     });
     private volatile Context.CancellableContext current;
     private volatile boolean closed;
-    private volatile Duration backoff = Duration.ofMillis(100);
+    private volatile Duration backoff = FIRST_BACKOFF;
+    private volatile long connectedNanos = System.nanoTime();
 
     TaskUpdates(BbsLink bbs, String executorId, Listener listener) {
         this.bbs = bbs;
@@ -62,6 +65,7 @@ final class TaskUpdates implements AutoCloseable {
         }
         Context.CancellableContext context = Context.current().withCancellation();
         current = context;
+        connectedNanos = System.nanoTime();
         context.run(() -> bbs.executorStream().watchExecutorTasks(
                 WatchExecutorTasksRequest.newBuilder().setExecutorId(executorId).build(), new Observer()));
     }
@@ -69,7 +73,6 @@ final class TaskUpdates implements AutoCloseable {
     private final class Observer implements StreamObserver<ExecutorTaskUpdate> {
         @Override
         public void onNext(ExecutorTaskUpdate update) {
-            backoff = Duration.ofMillis(100);
             try {
                 switch (update.getUpdateCase()) {
                     case SNAPSHOT -> listener.snapshot(update.getSnapshot().getTasksList());
@@ -95,6 +98,12 @@ final class TaskUpdates implements AutoCloseable {
     private void reconnectLater(String why) {
         if (closed) {
             return;
+        }
+        // a stream that lived a while starts over from the first backoff; one that broke soon after it was opened (even
+        // with its snapshot delivered) keeps backing off, so that a replica breaking every stream costs one snapshot
+        // every few seconds rather than ten a second
+        if (System.nanoTime() - connectedNanos >= MAX_BACKOFF.toNanos()) {
+            backoff = FIRST_BACKOFF;
         }
         Duration wait = backoff;
         Duration doubled = backoff.multipliedBy(2);

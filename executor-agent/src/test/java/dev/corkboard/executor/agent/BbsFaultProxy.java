@@ -50,6 +50,7 @@ final class BbsFaultProxy implements AutoCloseable {
     private final ManagedChannel upstream;
     private final Server server;
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+    private final Set<String> breakAfterFirstAnswer = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
     BbsFaultProxy(String bbsTarget) {
@@ -72,6 +73,11 @@ final class BbsFaultProxy implements AutoCloseable {
 
     void reachable(String... methods) {
         unreachable.removeAll(Set.of(methods));
+    }
+
+    /** Streams of these methods break (UNAVAILABLE) right after their first message reached the caller. */
+    void breakAfterFirstAnswer(String... methods) {
+        breakAfterFirstAnswer.addAll(Set.of(methods));
     }
 
     int calls(String method) {
@@ -126,12 +132,16 @@ final class BbsFaultProxy implements AutoCloseable {
                 @Override
                 public void onMessage(byte[] message) {
                     serverCall.sendMessage(message);
+                    if (breakAfterFirstAnswer.contains(name)) {
+                        clientCall.cancel("proxy: breaking the stream", null);
+                    }
                 }
 
                 @Override
                 public void onClose(Status status, Metadata trailers) {
                     try {
-                        serverCall.close(status, trailers);
+                        serverCall.close(status.getCode() == Status.Code.CANCELLED
+                                ? Status.UNAVAILABLE.withDescription("proxy: stream broken") : status, trailers);
                     } catch (IllegalStateException e) {
                         // the caller went away first
                     }
