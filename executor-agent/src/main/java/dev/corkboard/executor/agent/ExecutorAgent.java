@@ -86,6 +86,8 @@ public final class ExecutorAgent implements ProcessMain.Running {
     private Thread claimThread;
     private Optional<MetricsEndpoint> metricsEndpoint = Optional.empty();
     private volatile boolean closing;
+    /** Held while a claimed task is being registered, and while closing begins: a claim either runs or is rejected. */
+    private final Object claimGate = new Object();
     private volatile boolean claiming;
     private boolean closed;
 
@@ -237,6 +239,19 @@ public final class ExecutorAgent implements ProcessMain.Running {
     }
 
     private void claimed(Task task) {
+        synchronized (claimGate) {
+            if (closing) {
+                // the answer of the last poll came back as the agent began to stop: the task never started here
+                log.info("task {} was claimed as this executor began to stop; rejecting it", task.getGuid());
+                new Reconciliation(bbs, config.executorId()).reject(task.getGuid(),
+                        "executor shutting down before starting the task");
+                return;
+            }
+            start(task);
+        }
+    }
+
+    private void start(Task task) {
         String guid = task.getGuid();
         results.discard(guid);
         if (!earlierAttemptEnded(guid)) {
@@ -366,7 +381,9 @@ public final class ExecutorAgent implements ProcessMain.Running {
             return;
         }
         closed = true;
-        closing = true;
+        synchronized (claimGate) {
+            closing = true;
+        }
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         try {
             drain();

@@ -89,7 +89,8 @@ final class ResultDelivery implements AutoCloseable {
                 spool.remove(listed.getGuid());
             }
         }
-        return spool.size() == 0;
+        // a file that cannot be read is logged by the spool and left for an operator: it must not stop the agent
+        return spool.all().isEmpty();
     }
 
     /**

@@ -81,7 +81,7 @@ final class ResultSpool {
                 log.error("spooled result {} cannot be parsed; moved aside as .corrupt", file, e);
                 moveAside(file);
             } catch (IOException e) {
-                log.warn("spooled result {} cannot be read now; trying again later", file, e);
+                log.error("spooled result {} cannot be read; left in place for an operator and skipped", file, e);
             }
         }
         return results;

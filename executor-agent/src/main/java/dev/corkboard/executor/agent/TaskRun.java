@@ -185,6 +185,11 @@ final class TaskRun implements Runnable {
                     log.info("StartTask for task {} refused ({}); not running it", task.getGuid(), e.getStatus());
                     taskLog.executor("not started: " + e.getStatus().getCode() + " "
                             + e.getStatus().getDescription());
+                    if (!notOurs(e)) {
+                        // refused for another reason than "no longer yours": give it back rather than leave it Claimed
+                        reject("StartTask refused: " + e.getStatus().getCode() + " "
+                                + e.getStatus().getDescription());
+                    }
                     return false;
                 }
                 if (attempt >= START_ATTEMPTS || stopReason.isPresent()) {

@@ -50,6 +50,7 @@ final class BbsFaultProxy implements AutoCloseable {
     private final ManagedChannel upstream;
     private final Server server;
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Status> refused = new ConcurrentHashMap<>();
     private final Set<String> breakAfterFirstAnswer = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
@@ -73,6 +74,11 @@ final class BbsFaultProxy implements AutoCloseable {
 
     void reachable(String... methods) {
         unreachable.removeAll(Set.of(methods));
+    }
+
+    /** Calls of this method are answered with {@code status}, as if the BBS had refused them. */
+    void refuse(String method, Status status) {
+        refused.put(method, status);
     }
 
     /** Streams of these methods break (UNAVAILABLE) right after their first message reached the caller. */
@@ -116,6 +122,11 @@ final class BbsFaultProxy implements AutoCloseable {
             calls.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
             if (unreachable.contains(name)) {
                 serverCall.close(Status.UNAVAILABLE.withDescription("proxy: no BBS for " + name), new Metadata());
+                return new ServerCall.Listener<>() {};
+            }
+            Status refusal = refused.get(name);
+            if (refusal != null) {
+                serverCall.close(refusal, new Metadata());
                 return new ServerCall.Listener<>() {};
             }
             CallOptions options = CallOptions.DEFAULT;

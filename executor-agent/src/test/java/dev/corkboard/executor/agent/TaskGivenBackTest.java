@@ -62,6 +62,19 @@ class TaskGivenBackTest {
         assertEquals(1, done.getRejectionCount(), done.getRejectionReason());
     }
 
+    @Test
+    void aStartTaskRefusedForAnotherReasonThanOwnershipGivesTheTaskBack() {
+        ExecutorAgent agent = cluster.startAgent("cell-1", "--bbs=" + proxy.endpoint());
+        proxy.refuse("StartTask", io.grpc.Status.INTERNAL.withDescription("broken replica"));
+        cluster.desire("refused-start", AgentCluster.shell("true"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.client().get("refused-start")
+                .getRejectionCount() >= 1);
+        Task rejected = cluster.client().get("refused-start");
+        assertEquals("StartTask refused: INTERNAL broken replica", rejected.getRejectionReason());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !agent.running().contains("refused-start"));
+    }
+
     private TaskServiceGrpc.TaskServiceBlockingStub tasks() {
         return TaskServiceGrpc.newBlockingStub(cluster.client().channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
