@@ -3,12 +3,15 @@ package dev.corkboard.bbs.executors;
 import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskException;
 import dev.corkboard.bbs.store.EtcdFutures;
+import dev.corkboard.bbs.store.EtcdTaskStore;
 import dev.corkboard.proto.v1.Task;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>The pending tasks come from the replica's one task watch ({@link TaskFeed}), never from reading etcd per call,
  * so a desired task costs etcd one write for the desire and one claim, however many executors poll: only claim
  * attempts write. A newly pending task is offered to one parked caller that fits it (the longest parked first), not
- * to all of them. A claim another executor won removes the task from the pool and the caller tries the next one.
+ * to all of them. A claim another executor won removes the task from the pool and the caller tries the next one. A
+ * claim this replica won is remembered with its revision until the feed reports that far, so that an event or a
+ * re-listing older than the claim cannot put the task back in the pool: the same executor claiming again succeeds,
+ * so a stale entry would hand the task to it a second time.
  *
  * <p><b>etcd unreachable</b>: a claim attempt fails within the store's request timeout and the caller gets
  * {@code UNAVAILABLE}; the task stays in the pool and goes at once to the next parked caller it fits (or to a later
@@ -42,7 +48,7 @@ final class ClaimBroker implements AutoCloseable {
     /** Claims a task for an executor: the store's compare-and-swap. */
     @FunctionalInterface
     interface Claimer {
-        CompletableFuture<Task> claim(String guid, String executorId);
+        CompletableFuture<EtcdTaskStore.Applied> claim(String guid, String executorId);
     }
 
     private enum State { SEARCHING, PARKED, CLAIMING, DONE }
@@ -74,6 +80,13 @@ final class ClaimBroker implements AutoCloseable {
     private final Object lock = new Object();
     private final PendingPool pool;
     private final Set<Waiter> parked = new LinkedHashSet<>();
+    /** The revision the task feed has reported up to. */
+    private long seenRevision;
+    /**
+     * Tasks this replica claimed at a revision the feed has not reported yet, with that revision: until it does, an
+     * older event or listing that shows them pending is stale and must not put them back in the pool.
+     */
+    private final Map<String, Long> claimedAhead = new HashMap<>();
     /** Why the task feed cannot list pending tasks now; empty while it follows etcd (or is starting). */
     private Optional<String> feedDown = Optional.empty();
     private boolean closed;
@@ -153,7 +166,7 @@ final class ClaimBroker implements AutoCloseable {
     }
 
     private void claim(Waiter waiter, PendingTask task) {
-        CompletableFuture<Task> claimed;
+        CompletableFuture<EtcdTaskStore.Applied> claimed;
         try {
             claimed = claimer.claim(task.guid(), waiter.offer.executorId());
         } catch (RuntimeException e) {
@@ -162,7 +175,7 @@ final class ClaimBroker implements AutoCloseable {
         claimed.whenComplete((result, failure) -> settle(waiter, task, result, failure));
     }
 
-    private void settle(Waiter waiter, PendingTask task, Task result, Throwable failure) {
+    private void settle(Waiter waiter, PendingTask task, EtcdTaskStore.Applied result, Throwable failure) {
         Throwable cause = failure == null ? null : EtcdFutures.unwrap(failure);
         boolean lost = cause instanceof TaskException refusal && !(refusal.error() instanceof TaskError.Unavailable);
         boolean cancelled;
@@ -170,6 +183,9 @@ final class ClaimBroker implements AutoCloseable {
         synchronized (lock) {
             if (failure == null || lost) {
                 pool.remove(task.guid());
+                if (failure == null && result.revision() > seenRevision) {
+                    claimedAhead.put(task.guid(), result.revision());
+                }
             } else {
                 // the task may still be pending: a parked caller it fits tries it now, not when its wait ends
                 pool.release(task.guid());
@@ -187,7 +203,7 @@ final class ClaimBroker implements AutoCloseable {
             }
             waiter.timer.cancel(false);
             metrics.claimed();
-            waiter.reply.claimed(result);
+            waiter.reply.claimed(result.task());
         } else if (lost) {
             log.debug("claim of task {} for executor {} lost: {}", task.guid(), waiter.offer.executorId(),
                     cause.getMessage());
@@ -230,11 +246,15 @@ final class ClaimBroker implements AutoCloseable {
         }
     }
 
-    /** The feed saw a task pending (desired, rejected, demoted, or re-announced by the converger). */
-    void pending(Task task) {
+    /** The feed saw a task pending at {@code revision} (desired, rejected, demoted, or re-announced). */
+    void pending(Task task, long revision) {
         PendingTask pending = PendingTask.of(task);
         Optional<Pairing> pairing;
         synchronized (lock) {
+            advance(revision);
+            if (claimedAhead.containsKey(pending.guid())) {
+                return; // older than this replica's claim of it
+            }
             pool.add(pending);
             // a re-announced task already in the pool is offered too: it may sit there unclaimed after a failed claim
             pairing = pairWithParked(pending);
@@ -261,20 +281,26 @@ final class ClaimBroker implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The feed saw a task stop being pending (claimed, cancelled, removed). */
-    void gone(String guid) {
+    /** The feed saw a task stop being pending at {@code revision} (claimed, cancelled, removed). */
+    void gone(String guid, long revision) {
         synchronized (lock) {
+            advance(revision);
             pool.remove(guid);
         }
     }
 
-    /** The feed listed every pending task afresh: the pool becomes that list, and parked callers get what fits. */
-    void reset(List<Task> pendingTasks) {
+    /**
+     * The feed listed every pending task afresh at {@code revision}: the pool becomes that list (less the tasks this
+     * replica claimed after it), and parked callers get what fits.
+     */
+    void reset(List<Task> pendingTasks, long revision) {
         List<Pairing> pairings = new ArrayList<>();
         synchronized (lock) {
             feedDown = Optional.empty();
+            advance(revision);
             pool.clearUnreserved();
-            pendingTasks.forEach(task -> pool.add(PendingTask.of(task)));
+            pendingTasks.stream().filter(task -> !claimedAhead.containsKey(task.getGuid()))
+                    .forEach(task -> pool.add(PendingTask.of(task)));
             for (Waiter waiter : new ArrayList<>(parked)) {
                 Optional<PendingTask> picked = pool.reserveOldestFitting(waiter.offer);
                 if (picked.isPresent()) {
@@ -285,6 +311,14 @@ final class ClaimBroker implements AutoCloseable {
             }
         }
         pairings.forEach(pairing -> claim(pairing.waiter(), pairing.task()));
+    }
+
+    /** The feed has reported everything up to {@code revision}: claims made up to it need no guard. Lock held. */
+    private void advance(long revision) {
+        seenRevision = Math.max(seenRevision, revision);
+        if (!claimedAhead.isEmpty()) {
+            claimedAhead.values().removeIf(claimedAt -> claimedAt <= seenRevision);
+        }
     }
 
     /** The feed cannot list the pending tasks: refuse calls, and let parked ones try another replica. */

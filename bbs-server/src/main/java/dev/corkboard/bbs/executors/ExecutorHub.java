@@ -52,7 +52,7 @@ public final class ExecutorHub implements AutoCloseable {
         ExecutorMetrics metrics = new ExecutorMetrics(registry);
         Keys keys = Keys.under(prefix);
         this.heartbeats = new Heartbeats(client, keys, requestTimeout, settings, Clock.systemUTC());
-        this.broker = new ClaimBroker((guid, executorId) -> store.apply(new TaskRequest.Claim(guid, executorId)),
+        this.broker = new ClaimBroker((guid, executorId) -> store.applyReporting(new TaskRequest.Claim(guid, executorId)),
                 timer, settings, metrics);
         this.streams = new ExecutorStreams(store, settings, statusOf, metrics);
         this.feed = new TaskFeed(store, broker, streams, timer, settings.feedBuffer());

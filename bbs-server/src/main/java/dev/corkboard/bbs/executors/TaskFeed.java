@@ -76,7 +76,7 @@ final class TaskFeed implements TaskEventSink, AutoCloseable {
     }
 
     private void follow(FullListing listing) {
-        broker.reset(listing.tasks());
+        broker.reset(listing.tasks(), listing.revision());
         TaskWatch started;
         try {
             started = store.watch(listing.revision(), this, buffer);
@@ -122,16 +122,16 @@ final class TaskFeed implements TaskEventSink, AutoCloseable {
     @Override
     public void onEvent(TaskEvent event) {
         switch (event.getEventCase()) {
-            case CREATED -> follow(event.getCreated().getTask());
+            case CREATED -> follow(event.getCreated().getTask(), event.getRevision());
             case CHANGED -> {
-                follow(event.getChanged().getAfter());
+                follow(event.getChanged().getAfter(), event.getRevision());
                 if (!event.getChanged().hasBefore()) {
                     resynced();
                 }
             }
             case REMOVED -> {
                 Task removed = event.getRemoved().getTask();
-                broker.gone(removed.getGuid());
+                broker.gone(removed.getGuid(), event.getRevision());
                 if (removed.getState() == TaskState.TASK_STATE_UNSPECIFIED) {
                     resynced();
                 }
@@ -143,11 +143,11 @@ final class TaskFeed implements TaskEventSink, AutoCloseable {
         streams.dispatch(event);
     }
 
-    private void follow(Task task) {
+    private void follow(Task task, long revision) {
         if (task.getState() == TaskState.PENDING) {
-            broker.pending(task);
+            broker.pending(task, revision);
         } else {
-            broker.gone(task.getGuid());
+            broker.gone(task.getGuid(), revision);
         }
     }
 

@@ -184,10 +184,11 @@ public final class EtcdTaskStore {
     }
 
     /**
-     * The task a call left, and whether the call wrote it ({@code false} for a repeat that found the task already
-     * as the call would leave it).
+     * The task a call left, whether the call wrote it ({@code false} for a repeat that found the task already as the
+     * call would leave it), and the etcd revision of the record as the call left it (the call's write, or the
+     * write the repeat found).
      */
-    public record Applied(Task task, boolean changed) {}
+    public record Applied(Task task, boolean changed, long revision) {}
 
     private CompletableFuture<Applied> attempt(TaskRequest request, StoredTask stored, boolean stale, int attempt) {
         Decision decision = lifecycle.decide(stored.task(), request, clock.instant());
@@ -202,7 +203,7 @@ public final class EtcdTaskStore {
             return read(request.guid(), false).thenCompose(fresh -> attempt(request, fresh, false, attempt));
         }
         if (decision instanceof Decision.Unchanged unchanged) {
-            return CompletableFuture.completedFuture(new Applied(unchanged.task(), false));
+            return CompletableFuture.completedFuture(new Applied(unchanged.task(), false, stored.modRevision()));
         }
         return CompletableFuture.failedFuture(new TaskException(((Decision.Refused) decision).error()));
     }
@@ -224,7 +225,7 @@ public final class EtcdTaskStore {
                     known.remember(request.guid(),
                             new StoredTask(Optional.of(result), response.getHeader().getRevision()));
                 }
-                return CompletableFuture.completedFuture(new Applied(result, true));
+                return CompletableFuture.completedFuture(new Applied(result, true, response.getHeader().getRevision()));
             }
             metrics.conflict(request.call());
             if (attempt >= settings.maxAttempts()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corkboard.bbs.state.TaskError;
 import dev.corkboard.bbs.state.TaskException;
+import dev.corkboard.bbs.store.EtcdTaskStore;
 import dev.corkboard.proto.v1.Capacity;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskDefinition;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +31,7 @@ class ExecutorClaimBrokerTest {
             .build();
 
     /** One claim the broker asked for; the test settles it. */
-    private record Attempt(String guid, String executorId, CompletableFuture<Task> result) {}
+    private record Attempt(String guid, String executorId, CompletableFuture<EtcdTaskStore.Applied> result) {}
 
     /** What one ClaimNext call heard. */
     private static final class Answer implements ClaimReply {
@@ -98,7 +100,7 @@ class ExecutorClaimBrokerTest {
         Answer first = park("cell-1");
         Answer second = park("cell-2");
 
-        broker.pending(pending("t1", 1));
+        broker.pending(pending("t1", 1), 11);
         Attempt lost = attempt(0);
         assertEquals("cell-1", lost.executorId());
         lost.result().completeExceptionally(unavailable());
@@ -107,10 +109,70 @@ class ExecutorClaimBrokerTest {
         Attempt retried = attempt(1);
         assertEquals("t1", retried.guid());
         assertEquals("cell-2", retried.executorId());
-        retried.result().complete(pending("t1", 1).toBuilder().setState(TaskState.CLAIMED).setExecutorId("cell-2")
-                .build());
+        retried.result().complete(claimed("t1", "cell-2", 12));
         assertEquals("t1", second.task.join().orElseThrow().getGuid());
         assertEquals(0, broker.parkedCount());
         assertTrue(attempts.size() == 2, attempts.toString());
+    }
+
+    private Answer call(String executorId, Duration wait) {
+        Answer answer = new Answer();
+        broker.claimNext(offer(executorId), wait, answer);
+        return answer;
+    }
+
+    private static EtcdTaskStore.Applied claimed(String guid, String executorId, long revision) {
+        return new EtcdTaskStore.Applied(pending(guid, 1).toBuilder().setState(TaskState.CLAIMED)
+                .setExecutorId(executorId).build(), true, revision);
+    }
+
+    @Test
+    void aTaskClaimedWhileTheFeedReListsIsNotHandedOutAgainFromTheOlderListing() throws Exception {
+        broker.reset(List.of(), 10);
+        broker.pending(pending("t1", 1), 11);
+        Answer first = call("cell-1", Duration.ofSeconds(30));
+        attempt(0).result().complete(claimed("t1", "cell-1", 13));
+        assertEquals("t1", first.task.join().orElseThrow().getGuid());
+
+        // the re-listing was read before that claim; the watch after it will report the claim
+        broker.reset(List.of(pending("t1", 1)), 12);
+        Answer second = call("cell-1", Duration.ofMillis(300));
+
+        assertEquals(Optional.empty(), second.task.get(5, TimeUnit.SECONDS), "handed out once only");
+        assertEquals(1, attempts.size(), attempts.toString());
+    }
+
+    @Test
+    void aPendingEventOlderThanAClaimThisReplicaMadeDoesNotPutTheTaskBack() throws Exception {
+        broker.reset(List.of(), 10);
+        broker.pending(pending("t1", 1), 11);
+        Answer first = call("cell-1", Duration.ofSeconds(30));
+        attempt(0).result().complete(claimed("t1", "cell-1", 13));
+        assertEquals("t1", first.task.join().orElseThrow().getGuid());
+
+        // the watch lags: a re-announcement made before the claim arrives after it settled
+        broker.pending(pending("t1", 1), 12);
+        Answer second = call("cell-1", Duration.ofMillis(300));
+
+        assertEquals(Optional.empty(), second.task.get(5, TimeUnit.SECONDS), "handed out once only");
+        assertEquals(1, attempts.size(), attempts.toString());
+    }
+
+    @Test
+    void aTaskPendingAgainAfterThisReplicasClaimIsHandedOutAgain() throws Exception {
+        broker.reset(List.of(), 10);
+        broker.pending(pending("t1", 1), 11);
+        Answer first = call("cell-1", Duration.ofSeconds(30));
+        attempt(0).result().complete(claimed("t1", "cell-1", 13));
+        first.task.get(5, TimeUnit.SECONDS);
+
+        broker.gone("t1", 13);
+        broker.pending(pending("t1", 1), 20); // rejected or demoted after the claim
+        Answer second = call("cell-2", Duration.ofSeconds(30));
+
+        Attempt again = attempt(1);
+        assertEquals("t1", again.guid());
+        again.result().complete(claimed("t1", "cell-2", 21));
+        assertEquals("t1", second.task.get(5, TimeUnit.SECONDS).orElseThrow().getGuid());
     }
 }
