@@ -42,10 +42,6 @@ final class AgentCluster implements AutoCloseable {
     private final StagerClient client;
     private final List<ExecutorAgent> agents = new ArrayList<>();
 
-    AgentCluster(String etcdEndpoints, Path root) {
-        this(etcdEndpoints, root, 1);
-    }
-
     AgentCluster(String etcdEndpoints, Path root, int bbsReplicas) {
         this(etcdEndpoints, root, bbsReplicas, List.of(), Optional.empty());
     }

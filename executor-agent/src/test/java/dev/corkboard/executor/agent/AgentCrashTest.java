@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corkboard.executor.runtime.RuntimeSettings;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
-import dev.corkboard.testkit.EtcdExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,23 +19,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An agent JVM killed with SIGKILL while its task runs, and what the next start of the agent does about it. */
 class AgentCrashTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final LiveCluster live = LiveCluster.withBbsReplicas(1);
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private AgentCluster cluster;
     private Process child;
 
     @BeforeEach
     void start() {
-        cluster = new AgentCluster(String.join(",", etcd.endpoints()), dir);
+        cluster = live.cluster();
+        dir = live.dir();
     }
 
     @AfterEach
@@ -44,7 +42,6 @@ class AgentCrashTest {
         if (child != null) {
             child.destroyForcibly();
         }
-        cluster.close();
     }
 
     @Test

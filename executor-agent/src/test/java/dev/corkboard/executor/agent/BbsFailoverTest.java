@@ -8,37 +8,30 @@ import dev.corkboard.proto.v1.ExecutorStatus;
 import dev.corkboard.proto.v1.ListExecutorsRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
-import dev.corkboard.testkit.EtcdExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An agent talking to two BBS replicas keeps its presence and its work when one of them dies. */
 class BbsFailoverTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final LiveCluster live = LiveCluster.withBbsReplicas(2);
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private AgentCluster cluster;
 
     @BeforeEach
     void start() {
-        cluster = new AgentCluster(String.join(",", etcd.endpoints()), dir, 2);
+        cluster = live.cluster();
+        dir = live.dir();
     }
 
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
 
     @Test
     void theAgentKeepsItsPresenceAndFinishesItsTaskWhenOneReplicaDies() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corkboard.executor.runtime.RuntimeSettings;
 import dev.corkboard.proto.v1.TaskState;
 import dev.corkboard.stager.cli.Cork;
-import dev.corkboard.testkit.EtcdExtension;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,33 +14,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code cork logs} against a real agent: the lines of a running task, live, then the rest once it ends. */
 class CorkLogsFollowTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final LiveCluster live = LiveCluster.withBbsReplicas(1);
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private AgentCluster cluster;
 
     @BeforeEach
     void start() {
-        cluster = new AgentCluster(String.join(",", etcd.endpoints()), dir);
+        cluster = live.cluster();
+        dir = live.dir();
     }
 
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
 
     @Test
     void followingARunningTaskShowsItsLinesAsTheyComeAndEndsWithTheTask() throws IOException {

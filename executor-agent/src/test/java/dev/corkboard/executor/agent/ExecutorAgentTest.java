@@ -11,38 +11,31 @@ import dev.corkboard.proto.v1.ExecutorServiceGrpc;
 import dev.corkboard.proto.v1.Resources;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
-import dev.corkboard.testkit.EtcdExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** One executor agent running real tasks in real sandboxes, against a BBS on a real etcd. */
 class ExecutorAgentTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final LiveCluster live = LiveCluster.withBbsReplicas(1);
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private AgentCluster cluster;
 
     @BeforeEach
     void start() {
-        cluster = new AgentCluster(String.join(",", etcd.endpoints()), dir);
+        cluster = live.cluster();
+        dir = live.dir();
     }
 
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
 
     @Test
     void aTaskReportsItsExitStatusEnvironmentWorkingDirectoryAndResult() {

@@ -9,15 +9,12 @@ import dev.corkboard.proto.v1.StartTaskRequest;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskServiceGrpc;
 import dev.corkboard.proto.v1.TaskState;
-import dev.corkboard.testkit.EtcdExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tasks the BBS counts as this executor's but that never reached it (a ClaimNext answer lost with its replica) are
@@ -26,22 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 class OrphanTaskTest {
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final LiveCluster live = LiveCluster.withBbsReplicas(1);
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private AgentCluster cluster;
 
     @BeforeEach
     void start() {
-        cluster = new AgentCluster(String.join(",", etcd.endpoints()), dir);
+        cluster = live.cluster();
+        dir = live.dir();
     }
 
-    @AfterEach
-    void stop() {
-        cluster.close();
-    }
 
     @Test
     void aClaimThatNeverReachedTheAgentGoesBackToPending() {

@@ -3,14 +3,12 @@ package dev.corkboard.executor.agent;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corkboard.testkit.EtcdExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's stream of its tasks, reconnecting through a proxy that breaks it. */
 class TaskStreamReconnectTest {
@@ -18,23 +16,22 @@ class TaskStreamReconnectTest {
     private static final String WATCH = "WatchExecutorTasks";
 
     @RegisterExtension
-    static final EtcdExtension etcd = EtcdExtension.single();
+    static final LiveCluster live = LiveCluster.withBbsReplicas(1);
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private AgentCluster cluster;
     private BbsFaultProxy proxy;
 
     @BeforeEach
     void start() {
-        cluster = new AgentCluster(String.join(",", etcd.endpoints()), dir);
+        cluster = live.cluster();
+        dir = live.dir();
         proxy = new BbsFaultProxy(cluster.bbsEndpoint());
     }
 
     @AfterEach
     void stop() throws Exception {
-        cluster.close();
         proxy.close();
     }
 
