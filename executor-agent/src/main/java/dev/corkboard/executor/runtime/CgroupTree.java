@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The executor-owned cgroup on this host ({@code corkboard} by default) under which every task gets a cgroup named by
@@ -20,6 +22,7 @@ import java.util.function.Predicate;
 final class CgroupTree {
 
     static final Path MOUNT = Path.of("/sys/fs/cgroup");
+    private static final Logger log = LoggerFactory.getLogger(CgroupTree.class);
     private static final List<String> V1_REQUIRED = List.of("memory", "pids");
     private static final List<String> V1_OPTIONAL = List.of("cpu", "freezer");
 
@@ -165,6 +168,18 @@ final class CgroupTree {
         Map<String, Path> dirs = new LinkedHashMap<>();
         roots.forEach((controller, root) -> dirs.put(controller, root.resolve(handle)));
         return new CgroupV1(handle, dirs);
+    }
+
+    /**
+     * Kills what is left in the handle's cgroup and removes its directories. A failure is logged and leaves the
+     * cgroup listed by {@link #list}, for the next destroy to retry.
+     */
+    void remove(String handle) {
+        try {
+            existing(handle).remove();
+        } catch (IOException e) {
+            log.warn("cannot remove cgroup of {}: {}", handle, e.getMessage());
+        }
     }
 
     /** Names of task cgroups under the root (in any controller) that {@code owned} accepts. */

@@ -18,33 +18,24 @@ import java.util.concurrent.ScheduledExecutorService;
  * A stop therefore sends SIGTERM to every process in the cgroup and SIGKILL to that first process when it neither
  * handles nor ignores SIGTERM, which is what SIGTERM would have done to it anywhere else.
  */
-final class OciContainer extends SupervisedContainer {
+final class OciContainer extends CgroupContainer {
 
     private static final long SIGTERM_BIT = 1L << (15 - 1);
 
     private final List<String> command;
     private final Path containerDir;
-    private final Cgroup cgroup;
-    private final TaskLimits limits;
-    private volatile Process launcher;
 
     OciContainer(ContainerSpec spec, List<String> command, Path containerDir, Path taskDir, Cgroup cgroup,
             TaskLimits limits, ScheduledExecutorService timer, Runnable release) {
-        super(spec, new ContainerPaths(taskDir, target -> target), timer, release);
+        super(spec, new ContainerPaths(taskDir, target -> target), cgroup, limits, timer, release);
         this.command = List.copyOf(command);
         this.containerDir = containerDir;
-        this.cgroup = cgroup;
-        this.limits = limits;
     }
 
     @Override
     protected Process launch() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(containerDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().clear();
-        builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        launcher = builder.start();
-        return launcher;
+        return startLauncher(new ProcessBuilder(command).directory(containerDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))), "/usr/sbin:/usr/bin:/sbin:/bin");
     }
 
     @Override
@@ -53,25 +44,6 @@ final class OciContainer extends SupervisedContainer {
         Signals.terminate(pids);
         pids.stream().filter(OciContainer::isNamespaceInit).filter(pid -> !handlesSigterm(pid)).findFirst()
                 .ifPresent(init -> Signals.send(init, true));
-    }
-
-    /**
-     * Kills the cgroup, and runc itself: in the first moments after start the task may not be in the cgroup yet, and
-     * killing runc then keeps it from ever starting the task. Whatever runc left is removed by destroy.
-     */
-    @Override
-    protected void killAll() {
-        cgroup.kill();
-        Process launched = launcher;
-        if (launched != null) {
-            // through the handle: Process.destroyForcibly() would also close the output pipes under the pumps
-            launched.toHandle().destroyForcibly();
-        }
-    }
-
-    @Override
-    protected Optional<ExitOutcome> limitOutcome(int status) {
-        return cgroup.limitOutcome(limits, status);
     }
 
     /** Whether the process is pid 1 in its own pid namespace ({@code NSpid: <host pid> 1}). */

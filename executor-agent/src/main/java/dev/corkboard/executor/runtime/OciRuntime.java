@@ -1,7 +1,6 @@
 package dev.corkboard.executor.runtime;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * cannot keep a stopped container (and so its OOM counter) after a foreground run. Admission is the same memory
  * budget as the sandbox runtime's. Works on cgroup v1 (hybrid hosts included) and pure v2 hosts, as root.
  */
-public final class OciRuntime implements ContainerRuntime {
+public final class OciRuntime extends AllocatingRuntime {
 
     public static final String NAME = "oci";
     static final Path RUNC = Path.of("/usr/sbin/runc");
@@ -38,20 +36,13 @@ public final class OciRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
     private static final long RUNC_WAIT_SECONDS = 30;
 
-    private final RuntimeSettings settings;
-    private final ContainerDirectories dirs;
     private final CgroupTree cgroups;
     private final Path stateDir;
-    private final MemoryBudget budget;
-    private final ScheduledExecutorService timer;
 
     private OciRuntime(RuntimeSettings settings, CgroupTree cgroups, Path stateDir) {
-        this.settings = settings;
-        this.dirs = new ContainerDirectories(settings.workDir(), settings.ownerPrefix());
+        super(NAME, settings);
         this.cgroups = cgroups;
         this.stateDir = stateDir;
-        this.budget = MemoryBudget.of(settings.hostMemoryBudgetMb());
-        this.timer = RuntimeTimer.create(NAME);
     }
 
     /**
@@ -74,11 +65,6 @@ public final class OciRuntime implements ContainerRuntime {
         return new OciRuntime(settings, cgroups, stateDir);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -87,29 +73,17 @@ public final class OciRuntime implements ContainerRuntime {
      */
     @Override
     public Container create(ContainerSpec spec) throws ContainerException {
+        TaskLimits limits = allocations.admit(spec);
         String handle = spec.handle();
-        dirs.checkHandle(handle);
-        TaskLimits limits = TaskLimits.of(spec, settings);
         Map<String, String> env = SandboxCommand.environment(spec);
         Optional<Path> rootFs = rootFs(spec);
-        budget.reserve(handle, limits.memoryMb());
-        Path root;
-        try {
-            root = dirs.create(handle);
-        } catch (ContainerException e) {
-            budget.release(handle);
-            throw e;
-        }
-        try {
-            OciBundle.write(root.resolve("bundle"), dirs.task(handle), spec, rootFs, limits, env,
-                    cgroups.relativePath(handle), cgroups.swapAccounted());
+        return allocations.allocate(handle, limits, (root, taskDir) -> {
+            OciBundle.write(root.resolve("bundle"), taskDir, spec, rootFs, limits, env, cgroups.relativePath(handle),
+                    cgroups.swapAccounted());
             List<String> command = runc("run", "--keep", "--bundle", root.resolve("bundle").toString(), handle);
-            return new OciContainer(spec, command, root, dirs.task(handle), cgroups.existing(handle), limits, timer,
-                    () -> destroy(handle));
-        } catch (IOException | RuntimeException e) {
-            destroy(handle);
-            throw new ContainerException("cannot prepare container " + handle + ": " + e, e);
-        }
+            return new OciContainer(spec, command, root, taskDir, cgroups.existing(handle), limits, timer,
+                    () -> allocations.free(handle));
+        });
     }
 
     private static Optional<Path> rootFs(ContainerSpec spec) throws ContainerException {
@@ -131,12 +105,12 @@ public final class OciRuntime implements ContainerRuntime {
     /** Handles with a container directory, a runc state or a cgroup under the root that start with the owner prefix. */
     @Override
     public List<String> listOwned() {
-        TreeSet<String> handles = new TreeSet<>(dirs.list());
-        handles.addAll(cgroups.list(dirs::owns));
+        TreeSet<String> handles = new TreeSet<>(allocations.list());
+        handles.addAll(cgroups.list(allocations::owns));
         try (DirectoryStream<Path> states = Files.newDirectoryStream(stateDir)) {
             for (Path state : states) {
                 String name = state.getFileName().toString();
-                if (dirs.owns(name)) {
+                if (allocations.owns(name)) {
                     handles.add(name);
                 }
             }
@@ -148,27 +122,12 @@ public final class OciRuntime implements ContainerRuntime {
 
     /**
      * {@code runc delete --force} (kills the container, removes runc's state and the cgroups runc made), then kills
-     * and removes whatever is left of the cgroup and deletes the container directory. Failures are logged and leave
-     * the container listed by {@link #listOwned()}, to be retried.
+     * and removes whatever is left of the cgroup.
      */
     @Override
-    public void destroy(String handle) {
-        if (!dirs.owns(handle)) {
-            log.warn("not destroying '{}': not a handle of this runtime's owner", handle);
-            return;
-        }
+    void teardown(String handle) {
         runcDelete(handle);
-        try {
-            cgroups.existing(handle).remove();
-        } catch (IOException e) {
-            log.warn("cannot remove cgroup of {}: {}", handle, e.getMessage());
-        }
-        try {
-            dirs.delete(handle);
-        } catch (UncheckedIOException e) {
-            log.warn("cannot delete directory of {}: {}", handle, e.getMessage());
-        }
-        budget.release(handle);
+        cgroups.remove(handle);
     }
 
     private void runcDelete(String handle) {
@@ -195,11 +154,5 @@ public final class OciRuntime implements ContainerRuntime {
         List<String> command = new ArrayList<>(List.of(RUNC.toString(), "--root", stateDir.toString()));
         command.addAll(List.of(args));
         return command;
-    }
-
-    /** Stops the runtime's timer; containers keep running and are the agent's to close or destroy. */
-    @Override
-    public void close() {
-        timer.shutdownNow();
     }
 }

@@ -1,10 +1,7 @@
 package dev.corkboard.executor.runtime;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,23 +18,16 @@ import org.slf4j.LoggerFactory;
  * <p>The session leader's pid and start time are kept in the container directory, so that {@link #destroy} after an
  * agent crash kills the leftover session only while that pid still names the process it started.
  */
-public final class ProcessRuntime implements ContainerRuntime {
+public final class ProcessRuntime extends AllocatingRuntime {
 
     public static final String NAME = "process";
 
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
 
-    private final RuntimeSettings settings;
-    private final ContainerDirectories dirs;
-    private final MemoryBudget budget;
-    private final ScheduledExecutorService timer;
     private final AtomicBoolean warned = new AtomicBoolean();
 
     private ProcessRuntime(RuntimeSettings settings) {
-        this.settings = settings;
-        this.dirs = new ContainerDirectories(settings.workDir(), settings.ownerPrefix());
-        this.budget = MemoryBudget.of(settings.hostMemoryBudgetMb());
-        this.timer = RuntimeTimer.create(NAME);
+        super(NAME, settings);
     }
 
     /** @throws ContainerException when {@code /usr/bin/setsid} (util-linux) is missing */
@@ -48,17 +38,11 @@ public final class ProcessRuntime implements ContainerRuntime {
         return new ProcessRuntime(settings);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     /** Creates the container directory; reserves the spec's memory in the budget although nothing enforces it. */
     @Override
     public Container create(ContainerSpec spec) throws ContainerException {
+        TaskLimits limits = allocations.admit(spec);
         String handle = spec.handle();
-        dirs.checkHandle(handle);
-        TaskLimits limits = TaskLimits.of(spec, settings);
         for (String name : spec.env().keySet()) {
             if (name.isEmpty() || name.contains("=")) {
                 throw new ContainerException("environment variable name '" + name + "' is not usable");
@@ -68,42 +52,18 @@ public final class ProcessRuntime implements ContainerRuntime {
             log.warn("the process runtime does not enforce memory, pids or CPU limits and does not isolate tasks;"
                     + " use the sandbox runtime outside development");
         }
-        budget.reserve(handle, limits.memoryMb());
-        try {
-            Path root = dirs.create(handle);
-            return new ProcessContainer(spec, root, dirs.task(handle), timer, () -> destroy(handle));
-        } catch (ContainerException e) {
-            budget.release(handle);
-            throw e;
-        }
+        return allocations.allocate(handle, limits,
+                (root, taskDir) -> new ProcessContainer(spec, root, taskDir, timer, () -> allocations.free(handle)));
     }
 
     @Override
     public List<String> listOwned() {
-        return dirs.list().stream().sorted().toList();
+        return allocations.list().stream().sorted().toList();
     }
 
-    /**
-     * Kills the session recorded in the pid file (only if its pid still names the process this runtime started) and
-     * deletes the container directory. Failures are logged; the container stays listed.
-     */
+    /** Kills the session recorded in the pid file, only if its pid still names the process this runtime started. */
     @Override
-    public void destroy(String handle) {
-        if (!dirs.owns(handle)) {
-            log.warn("not destroying '{}': not a handle of this runtime's owner", handle);
-            return;
-        }
-        ProcessSession.fromPidFile(dirs.root(handle).resolve("pid")).ifPresent(ProcessSession::kill);
-        try {
-            dirs.delete(handle);
-        } catch (UncheckedIOException e) {
-            log.warn("cannot delete directory of {}: {}", handle, e.getMessage());
-        }
-        budget.release(handle);
-    }
-
-    @Override
-    public void close() {
-        timer.shutdownNow();
+    void teardown(String handle) {
+        ProcessSession.fromPidFile(allocations.root(handle).resolve("pid")).ifPresent(ProcessSession::kill);
     }
 }

@@ -1,16 +1,10 @@
 package dev.corkboard.executor.runtime;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs each task in a bubblewrap sandbox (see {@link SandboxCommand} for what the task sees) inside an
@@ -26,25 +20,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Works on cgroup v1 (hybrid hosts included) and pure v2 hosts, as root.
  */
-public final class SandboxRuntime implements ContainerRuntime {
+public final class SandboxRuntime extends AllocatingRuntime {
 
     public static final String NAME = "sandbox";
     static final Path BWRAP = Path.of("/usr/bin/bwrap");
 
-    private static final Logger log = LoggerFactory.getLogger(SandboxRuntime.class);
-
-    private final RuntimeSettings settings;
-    private final ContainerDirectories dirs;
     private final CgroupTree cgroups;
-    private final MemoryBudget budget;
-    private final ScheduledExecutorService timer;
 
     private SandboxRuntime(RuntimeSettings settings, CgroupTree cgroups) {
-        this.settings = settings;
-        this.dirs = new ContainerDirectories(settings.workDir(), settings.ownerPrefix());
+        super(NAME, settings);
         this.cgroups = cgroups;
-        this.budget = MemoryBudget.of(settings.hostMemoryBudgetMb());
-        this.timer = RuntimeTimer.create(NAME);
     }
 
     /**
@@ -62,70 +47,29 @@ public final class SandboxRuntime implements ContainerRuntime {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
     public Container create(ContainerSpec spec) throws ContainerException {
+        TaskLimits limits = allocations.admit(spec);
         String handle = spec.handle();
-        dirs.checkHandle(handle);
-        TaskLimits limits = TaskLimits.of(spec, settings);
         Map<String, String> env = SandboxCommand.environment(spec);
-        budget.reserve(handle, limits.memoryMb());
-        Path root;
-        try {
-            root = dirs.create(handle);
-        } catch (ContainerException e) {
-            budget.release(handle);
-            throw e;
-        }
-        try {
+        return allocations.allocate(handle, limits, (root, taskDir) -> {
             SandboxCommand.writeEtc(root.resolve("etc"), SandboxCommand.HOSTNAME);
             Cgroup cgroup = cgroups.create(handle, limits);
-            return new SandboxContainer(spec, BWRAP, root, dirs.task(handle), cgroup, limits, env, timer,
-                    () -> destroy(handle));
-        } catch (ContainerException | IOException | RuntimeException e) {
-            destroy(handle);
-            throw e instanceof ContainerException ce ? ce
-                    : new ContainerException("cannot prepare container " + handle + ": " + e, e);
-        }
+            return new SandboxContainer(spec, BWRAP, root, taskDir, cgroup, limits, env, timer,
+                    () -> allocations.free(handle));
+        });
     }
 
     /** Handles with a container directory or a cgroup under the root that start with the owner prefix. */
     @Override
     public List<String> listOwned() {
-        TreeSet<String> handles = new TreeSet<>(dirs.list());
-        handles.addAll(cgroups.list(dirs::owns));
+        TreeSet<String> handles = new TreeSet<>(allocations.list());
+        handles.addAll(cgroups.list(allocations::owns));
         return List.copyOf(handles);
     }
 
-    /**
-     * Kills everything in the cgroup, removes its directories and deletes the container directory. Failures are
-     * logged and leave the container listed by {@link #listOwned()}, to be retried.
-     */
+    /** Kills everything in the cgroup and removes its directories. */
     @Override
-    public void destroy(String handle) {
-        if (!dirs.owns(handle)) {
-            log.warn("not destroying '{}': not a handle of this runtime's owner", handle);
-            return;
-        }
-        try {
-            cgroups.existing(handle).remove();
-        } catch (IOException e) {
-            log.warn("cannot remove cgroup of {}: {}", handle, e.getMessage());
-        }
-        try {
-            dirs.delete(handle);
-        } catch (UncheckedIOException e) {
-            log.warn("cannot delete directory of {}: {}", handle, e.getMessage());
-        }
-        budget.release(handle);
-    }
-
-    /** Stops the runtime's timer; containers keep running and are the agent's to close or destroy. */
-    @Override
-    public void close() {
-        timer.shutdownNow();
+    void teardown(String handle) {
+        cgroups.remove(handle);
     }
 }

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of one container's main process, common to both runtimes: start with output pumps, the timeout, stop with
+ * The life of one container's main process, common to every runtime: start with output pumps, the timeout, stop with
  * a grace period, settling the outcome once, close. Subclasses say how to launch, signal and kill everything that
  * belongs to the container, and whether a limit ended it.
  *
