@@ -71,7 +71,7 @@ class LogGrpcServiceTest {
 
     /** Follows a log on the async stub; the returned observer holds what arrived and how the stream ended. */
     private Following follow(String guid) {
-        Following following = new Following();
+        Following following = new Following(false);
         LogServiceGrpc.newStub(channel).readLogs(
                 ReadLogsRequest.newBuilder().setTaskGuid(guid).setFollow(true).build(), following);
         return following;
@@ -81,15 +81,27 @@ class LogGrpcServiceTest {
         final List<String> texts = new CopyOnWriteArrayList<>();
         final CompletableFuture<Status> end = new CompletableFuture<>();
         volatile ClientCallStreamObserver<ReadLogsRequest> call;
+        /** Asks for the next line only once the last one arrived, as a slow reader would. */
+        private final boolean oneLineAtATime;
+
+        Following(boolean oneLineAtATime) {
+            this.oneLineAtATime = oneLineAtATime;
+        }
 
         @Override
         public void beforeStart(ClientCallStreamObserver<ReadLogsRequest> requestStream) {
             call = requestStream;
+            if (oneLineAtATime) {
+                requestStream.disableAutoRequestWithInitial(1);
+            }
         }
 
         @Override
         public void onNext(LogLine line) {
             texts.add(line.getText());
+            if (oneLineAtATime) {
+                call.request(1);
+            }
         }
 
         @Override
@@ -178,39 +190,13 @@ class LogGrpcServiceTest {
                 log.line(LogSink.Stream.STDOUT, "line " + i + " " + "x".repeat(100));
             }
         }
-        List<String> texts = new CopyOnWriteArrayList<>();
-        CompletableFuture<Status> end = new CompletableFuture<>();
-        LogServiceGrpc.newStub(channel).readLogs(ReadLogsRequest.newBuilder().setTaskGuid("large").build(),
-                new ClientResponseObserver<ReadLogsRequest, LogLine>() {
-                    private ClientCallStreamObserver<ReadLogsRequest> call;
+        Following slow = new Following(true);
+        LogServiceGrpc.newStub(channel).readLogs(ReadLogsRequest.newBuilder().setTaskGuid("large").build(), slow);
 
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<ReadLogsRequest> requestStream) {
-                        call = requestStream;
-                        requestStream.disableAutoRequestWithInitial(1);
-                    }
-
-                    @Override
-                    public void onNext(LogLine line) {
-                        texts.add(line.getText());
-                        call.request(1);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        end.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        end.complete(Status.OK);
-                    }
-                });
-
-        assertEquals(Status.Code.OK, end.get(30, TimeUnit.SECONDS).getCode());
-        assertEquals(count, texts.size());
+        assertEquals(Status.Code.OK, slow.end.get(30, TimeUnit.SECONDS).getCode());
+        assertEquals(count, slow.texts.size());
         for (int i = 0; i < count; i += 997) {
-            assertEquals("line " + i + " ", texts.get(i).substring(0, ("line " + i + " ").length()));
+            assertEquals("line " + i + " ", slow.texts.get(i).substring(0, ("line " + i + " ").length()));
         }
     }
 
