@@ -177,6 +177,30 @@ abstract class IsolatedRuntimeContract {
     }
 
     @Test
+    void theCpuWeightIsTheCgroupsShare() throws Exception {
+        Container container = runtime.create(SpecBuilder.command(fixture.handle(), "sleep", "1000").cpuWeight(250)
+                .build());
+        CompletableFuture<ExitOutcome> outcome = run(container, output);
+        awaitRunning(container.handle(), "sleep");
+
+        List<String> shares = new java.util.ArrayList<>();
+        for (Path dir : cgroupDirs(container.handle())) {
+            if (java.nio.file.Files.exists(dir.resolve("cpu.shares"))) {
+                shares.add("cpu.shares " + java.nio.file.Files.readString(dir.resolve("cpu.shares")).trim());
+            }
+            if (java.nio.file.Files.exists(dir.resolve("cpu.weight"))) {
+                shares.add("cpu.weight " + java.nio.file.Files.readString(dir.resolve("cpu.weight")).trim());
+            }
+        }
+        container.stop(Duration.ZERO, "done");
+        await().atMost(Duration.ofSeconds(5)).until(outcome::isDone);
+
+        // cgroup v1 counts shares (1024 normal), v2 weights (100 normal)
+        assertTrue(shares.equals(List.of("cpu.shares 2560")) || shares.equals(List.of("cpu.weight 250")),
+                shares::toString);
+    }
+
+    @Test
     void stopFromAnotherThreadEndsTheTaskWithinASecond() throws Exception {
         Container container = runtime.create(SpecBuilder.command(fixture.handle(), "sleep", "1000").build());
         CompletableFuture<ExitOutcome> outcome = run(container, output);

@@ -21,7 +21,10 @@ class SandboxRuntimeTest extends IsolatedRuntimeContract {
         if (Files.exists(mount.resolve("cgroup.controllers"))) {
             return List.of(mount.resolve(RuntimeFixture.CGROUP_ROOT).resolve(handle));
         }
-        return List.of("pids", "memory").stream()
+        // memory and pids always; cpu and freezer where the host mounts them, as the runtime does
+        return List.of("pids", "memory", "cpu", "freezer").stream()
+                .filter(controller -> controller.equals("pids") || controller.equals("memory")
+                        || Files.isDirectory(mount.resolve(controller)))
                 .map(controller -> mount.resolve(controller).resolve(RuntimeFixture.CGROUP_ROOT).resolve(handle))
                 .toList();
     }

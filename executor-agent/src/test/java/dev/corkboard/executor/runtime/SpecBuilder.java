@@ -15,6 +15,7 @@ final class SpecBuilder {
     private String dir = "";
     private int memoryMb;
     private int maxPids;
+    private int cpuWeight;
     private Duration timeout = Duration.ofSeconds(30);
     private boolean network;
     private String rootFs = "";
@@ -56,6 +57,11 @@ final class SpecBuilder {
         return this;
     }
 
+    SpecBuilder cpuWeight(int cpuWeight) {
+        this.cpuWeight = cpuWeight;
+        return this;
+    }
+
     SpecBuilder timeout(Duration timeout) {
         this.timeout = timeout;
         return this;
@@ -73,6 +79,6 @@ final class SpecBuilder {
 
     ContainerSpec build() {
         String guid = handle.substring(handle.lastIndexOf('-') + 1);
-        return new ContainerSpec(guid, handle, path, args, env, dir, memoryMb, maxPids, 0, timeout, network, rootFs);
+        return new ContainerSpec(guid, handle, path, args, env, dir, memoryMb, maxPids, cpuWeight, timeout, network, rootFs);
     }
 }
