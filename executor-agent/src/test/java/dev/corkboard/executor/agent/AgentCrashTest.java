@@ -65,6 +65,26 @@ class AgentCrashTest {
                 "no task directory is left");
     }
 
+    @Test
+    void sigtermDrainsThenStopsTheTaskAsShuttingDownRemovesThePresenceAndExits143() throws Exception {
+        child = launch(cluster.agentArguments("term-1", "--drain-timeout=500ms"));
+        cluster.desire("drained", AgentCluster.shell("exec sleep 987655"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ExecutorAgentTest.processRunning("sleep 987655")
+                && cluster.client().get("drained").getState() == TaskState.RUNNING);
+
+        child.destroy();
+
+        assertTrue(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the agent exits after its drain");
+        assertEquals(143, child.exitValue());
+        Task done = cluster.client().get("drained");
+        assertEquals(TaskState.COMPLETED, done.getState());
+        assertEquals(ExecutorAgent.SHUTTING_DOWN, done.getFailureReason());
+        assertFalse(ExecutorAgentTest.processRunning("sleep 987655"));
+        assertEquals(0, dev.corkboard.proto.v1.ExecutorServiceGrpc.newBlockingStub(cluster.client().channel())
+                .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                .listExecutors(dev.corkboard.proto.v1.ListExecutorsRequest.getDefaultInstance()).getExecutorsCount());
+    }
+
     /** Every cgroup directory named {@code handle}, under any controller's Corkboard root (v1) or the v2 root. */
     static List<Path> cgroupsNamed(String handle) throws IOException {
         List<Path> found = new ArrayList<>();
@@ -93,6 +113,6 @@ class AgentCrashTest {
                 ExecutorMain.class.getName()));
         command.addAll(arguments);
         return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("crash-1.out").toFile()).start();
+                .redirectOutput(dir.resolve("agent-" + System.nanoTime() + ".out").toFile()).start();
     }
 }
