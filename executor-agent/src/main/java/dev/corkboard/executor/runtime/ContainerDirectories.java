@@ -3,11 +3,12 @@ package dev.corkboard.executor.runtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,39 +99,78 @@ final class ContainerDirectories {
      * Deletes the container directory and everything in it, without following symlinks the task left. Missing is
      * fine.
      *
+     * <p>Every step is relative to an open directory (openat, unlinkat), never a path from the host's root: a tree the
+     * task built deeper than a host path can name (PATH_MAX) goes as well, and a directory the task swaps for a symlink
+     * meanwhile is not followed. Subdirectories deeper than {@value #MAX_OPEN_DEPTH} levels are first moved up to the
+     * container directory, so the open directories (and the stack) stay bounded however deep the tree.
+     *
      * @throws UncheckedIOException when something cannot be deleted
      */
     void delete(String handle) {
         Path root = root(handle);
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
+        Path name = root.getFileName();
+        try (SecureDirectoryStream<Path> parent = secure(Files.newDirectoryStream(containers))) {
+            int[] moved = {0};
+            boolean again = true;
+            while (again) {
+                // a fresh stream per round: what was moved up in the last one is listed and deleted in this one
+                try (SecureDirectoryStream<Path> top = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                    again = empty(top, top, 0, moved);
                 }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    if (failure != null && !(failure instanceof NoSuchFileException)) {
-                        throw failure;
-                    }
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
-                    if (failure instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw failure;
-                }
-            });
+            }
+            parent.deleteDirectory(name);
         } catch (NoSuchFileException e) {
             // already gone
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete container directory " + root, e);
         }
+    }
+
+    static final int MAX_OPEN_DEPTH = 32;
+
+    /**
+     * Deletes what is in {@code dir}, moving subdirectories at {@link #MAX_OPEN_DEPTH} up into {@code top} instead of
+     * descending further; true when it moved any (so {@code top} has entries again).
+     */
+    private static boolean empty(SecureDirectoryStream<Path> dir, SecureDirectoryStream<Path> top, int depth,
+            int[] moved) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path entry : dir) {
+            names.add(entry.getFileName());
+        }
+        boolean movedAny = false;
+        for (Path name : names) {
+            BasicFileAttributes attrs;
+            try {
+                attrs = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes();
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            try {
+                if (!attrs.isDirectory()) {
+                    dir.deleteFile(name);
+                } else if (depth >= MAX_OPEN_DEPTH) {
+                    dir.move(name, top, Path.of("deep-" + moved[0]++));
+                    movedAny = true;
+                } else {
+                    try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                        movedAny |= empty(child, top, depth + 1, moved);
+                    }
+                    dir.deleteDirectory(name);
+                }
+            } catch (NoSuchFileException e) {
+                // gone meanwhile
+            }
+        }
+        return movedAny;
+    }
+
+    private static SecureDirectoryStream<Path> secure(DirectoryStream<Path> stream) throws IOException {
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return secure;
+        }
+        stream.close();
+        throw new IOException("this platform offers no directory-relative deletion (SecureDirectoryStream)");
     }
 }

@@ -262,6 +262,29 @@ abstract class IsolatedRuntimeContract {
         assertEquals(List.of(), runtime.listOwned());
     }
 
+    /**
+     * A tree deeper than PATH_MAX from the host's side is still removed, and symlinks in it to host directories are
+     * removed, not followed: nothing the task leaves outlives it, nothing outside it goes.
+     */
+    @Test
+    void closeRemovesATaskDirectoryDeeperThanAHostPathCanNameWithoutFollowingItsSymlinks() throws Exception {
+        Path outside = Files.createDirectory(workDir.resolve("outside"));
+        Files.writeString(outside.resolve("keep"), "host file\n");
+        String handle = fixture.handle();
+        Container container = runtime.create(SpecBuilder.shell(handle, "n=$(printf '%0200d' 0); mkdir t"
+                + " && echo x > t/leaf && ln -s " + outside + " t/host && ln -s " + outside + " host"
+                // built from the bottom up, so the task itself never names a path longer than two levels
+                + " && for i in $(seq 40); do mkdir p && mv t p/$n && mv p t || exit 1; done").build());
+        assertEquals(new ExitOutcome.Exited(0), run(container, output).get(60, TimeUnit.SECONDS),
+                output.stderr()::toString);
+
+        container.close();
+
+        assertCgroupAndFilesGone(handle);
+        assertEquals(List.of(), runtime.listOwned());
+        assertEquals("host file\n", Files.readString(outside.resolve("keep")));
+    }
+
     void assertCgroupPresent(String handle) throws IOException {
         List<Path> dirs = cgroupDirs(handle);
         assertFalse(dirs.isEmpty(), "no cgroup directory of " + handle);
