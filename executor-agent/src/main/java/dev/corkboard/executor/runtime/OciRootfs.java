@@ -30,7 +30,13 @@ final class OciRootfs {
 
     /** Entries of a root file system the container gets from the runtime instead. */
     private static final Set<String> RESERVED = Set.of("proc", "dev", "tmp", "task", "sys");
-    private static final List<String> READ_ONLY = List.of("rbind", "ro", "nosuid", "nodev");
+    /**
+     * A recursive bind, read-only, nosuid and nodev all the way down: "ro" alone makes only the top mount read-only
+     * and leaves mounts under the source (a volume inside a root_fs) writable by the task; the "r" options apply
+     * to every submount (mount_setattr with AT_RECURSIVE, Linux 5.12).
+     */
+    private static final List<String> READ_ONLY = List.of("rbind", "ro", "nosuid", "nodev", "rro", "rnosuid",
+            "rnodev");
 
     private final Path rootfs;
     private final List<Map<String, Object>> mounts = new ArrayList<>();

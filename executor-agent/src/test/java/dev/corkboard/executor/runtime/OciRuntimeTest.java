@@ -1,6 +1,7 @@
 package dev.corkboard.executor.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -61,6 +62,27 @@ class OciRuntimeTest extends IsolatedRuntimeContract {
         assertEquals(new ExitOutcome.Exited(0), outcome, output.stderr()::toString);
         assertEquals(List.of("from the root_fs", "task-writable", "root-read-only"), output.stdout());
         assertEquals(before, listing(rootFs));
+    }
+
+    /** A mount inside the root_fs (a volume, a host path bound there) is as read-only to the task as the rest. */
+    @Test
+    void mountsInsideTheRootFsAreReadOnlyToo() throws Exception {
+        Path rootFs = Files.createDirectory(workDir.resolve("rootfs"));
+        copyWithLibraries(Path.of("/bin/sh"), rootFs);
+        Path volume = Files.createDirectories(rootFs.resolve("data/volume"));
+        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "corkboard-test", volume.toString()).inheritIO()
+                .start().waitFor());
+        try {
+            ExitOutcome outcome = runToEnd(SpecBuilder.shell(fixture.handle(),
+                    "echo x > /data/volume/x && echo volume-writable; echo x > /data/x && echo data-writable; true")
+                    .rootFs(rootFs.toString()));
+
+            assertEquals(new ExitOutcome.Exited(0), outcome, output.stderr()::toString);
+            assertEquals(List.of(), output.stdout());
+            assertFalse(Files.exists(volume.resolve("x")));
+        } finally {
+            new ProcessBuilder("umount", volume.toString()).inheritIO().start().waitFor();
+        }
     }
 
     @Test
