@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The on-disk layout of a runtime's containers. Each container owns {@code <workDir>/containers/<handle>/}:
@@ -22,9 +25,12 @@ import java.util.List;
  *   pid     "pid starttime" of a process container's session leader, for destroy after a crash
  * </pre>
  * Only {@code task/} is visible to, and writable by, the task; the rest is the runtime's bookkeeping, out of the
- * task's reach.
+ * task's reach. {@code containers/} and each container directory are root's alone (mode 700): no other host user
+ * reaches what a task left.
  */
 final class ContainerDirectories {
+
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     private final Path containers;
     private final String ownerPrefix;
@@ -64,7 +70,12 @@ final class ContainerDirectories {
         Path root = root(handle);
         try {
             Files.createDirectories(containers);
-            Files.createDirectory(root);
+            // the task's uid is root outside: what it leaves in task/ (a setuid copy of a shell) is root's, so no other
+            // host user may get there, whatever the work directory's own mode
+            if (!Files.getPosixFilePermissions(containers).equals(PRIVATE)) {
+                Files.setPosixFilePermissions(containers, PRIVATE);
+            }
+            Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PRIVATE));
             Files.createDirectory(root.resolve("task"));
             Files.createDirectory(root.resolve("etc"));
             Files.createDirectory(root.resolve("tmp"));

@@ -285,6 +285,34 @@ abstract class IsolatedRuntimeContract {
         assertEquals("host file\n", Files.readString(outside.resolve("keep")));
     }
 
+    /**
+     * The task's uid is root outside, so what it makes in /task is root's on the host, a setuid file included: no
+     * other host user may reach the task directory, even when the work directory itself is open to all (as one made
+     * with the default umask is).
+     */
+    @Test
+    void otherHostUsersCannotReachWhatTheTaskLeftInItsDirectory() throws Exception {
+        Path open = Files.createDirectories(workDir.resolve("open/work"));
+        Files.setPosixFilePermissions(workDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(open.getParent(),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (RuntimeFixture openFixture = new RuntimeFixture(open, runtimeName)) {
+            Container container = openFixture.runtime.create(SpecBuilder.shell(openFixture.handle(),
+                    "cp /bin/sh /task/sh && chmod 4755 /task/sh && ls -ln /task/sh").build());
+            assertEquals(new ExitOutcome.Exited(0), run(container, output).get(60, TimeUnit.SECONDS),
+                    output.stderr()::toString);
+            Path planted = container.hostPath("/task/sh").orElseThrow();
+
+            Process nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "stat", planted.toString()).redirectErrorStream(true).start();
+            String said = new String(nobody.getInputStream().readAllBytes());
+            int status = nobody.waitFor();
+
+            assertTrue(status != 0, () -> "uid 65534 reaches the task's files:\n" + said);
+            container.close();
+        }
+    }
+
     void assertCgroupPresent(String handle) throws IOException {
         List<Path> dirs = cgroupDirs(handle);
         assertFalse(dirs.isEmpty(), "no cgroup directory of " + handle);
