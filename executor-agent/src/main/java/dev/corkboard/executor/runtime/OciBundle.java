@@ -17,14 +17,16 @@ import java.util.Optional;
  * namespace (loopback only) unless the spec asks for network; the task's uid and gid {@value #UID} map to the host's
  * root, as bubblewrap maps them in the sandbox, so the task directory needs no chown, while the container's
  * uids and gids 0 to 999 (runc requires a root inside) map to unused host ids from {@value #HOST_ID_BASE}; no
- * capabilities in any set and no new privileges; hostname {@value #HOSTNAME}; memory (and memory+swap equal to it
- * where swap is accounted), pids and CPU shares in {@code linux.resources}, applied to the cgroup {@code cgroupsPath}.
+ * capabilities in any set and no new privileges; no further user namespaces (a seccomp filter); hostname
+ * {@value #HOSTNAME}; memory (and memory+swap equal to it where swap is accounted), pids and CPU shares in
+ * {@code linux.resources}, applied to the cgroup {@code cgroupsPath}.
  */
 final class OciBundle {
 
     static final int UID = SandboxCommand.UID;
     static final String HOSTNAME = "task";
     static final long HOST_ID_BASE = 100_000;
+    private static final long CLONE_NEWUSER = 0x10000000L;
 
     private static final List<String> MASKED = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
@@ -72,6 +74,25 @@ final class OciBundle {
         return process;
     }
 
+    /**
+     * Allows every system call but those making a user namespace: unshare and clone with CLONE_NEWUSER fail with
+     * EPERM, clone3 (whose flags seccomp cannot see) with ENOSYS, so the C library falls back to clone. The task's uid
+     * is root outside and owns its cgroup's files: in a nested user namespace with a cgroup namespace of its own it
+     * could mount the cgroup file system and raise its own limits.
+     */
+    private static Map<String, Object> noUserNamespaces() {
+        Map<String, Object> newUser = Map.of("index", 0, "value", CLONE_NEWUSER, "valueTwo", CLONE_NEWUSER, "op",
+                "SCMP_CMP_MASKED_EQ");
+        List<Map<String, Object>> syscalls = List.of(
+                Map.of("names", List.of("unshare", "clone"), "action", "SCMP_ACT_ERRNO", "errnoRet", 1, "args",
+                        List.of(newUser)),
+                Map.of("names", List.of("clone3"), "action", "SCMP_ACT_ERRNO", "errnoRet", 38));
+        Map<String, Object> seccomp = new LinkedHashMap<>();
+        seccomp.put("defaultAction", "SCMP_ACT_ALLOW");
+        seccomp.put("syscalls", syscalls);
+        return seccomp;
+    }
+
     private static Map<String, Object> linux(ContainerSpec spec, TaskLimits limits, String cgroupsPath,
             boolean swapAccounted) {
         List<Map<String, Object>> namespaces = new ArrayList<>();
@@ -100,6 +121,7 @@ final class OciBundle {
         linux.put("gidMappings", ids);
         linux.put("cgroupsPath", cgroupsPath);
         linux.put("resources", resources);
+        linux.put("seccomp", noUserNamespaces());
         linux.put("maskedPaths", MASKED);
         linux.put("readonlyPaths", READ_ONLY);
         return linux;

@@ -14,7 +14,9 @@ import java.util.Map;
  * nothing of the task ever runs outside its limits.
  *
  * <p>Inside: new user, pid, net, ipc, uts, mount and cgroup namespaces; uid and gid {@value #UID} with no
- * capabilities (the user namespace alone would give root full capabilities over it); {@code /usr} and the host's
+ * capabilities (the user namespace alone would give root full capabilities over it) and no further user namespaces
+ * (the task's uid is root outside and owns its cgroup's files: a nested user and cgroup namespace could mount the
+ * cgroup file system and raise its own limits); {@code /usr} and the host's
  * {@code /bin /lib /lib64 /sbin} (symlinks or read-only binds, as the host has them) read-only; a few read-only files
  * in {@code /etc}; fresh {@code /proc}, {@code /dev} and tmpfs {@code /tmp}; the task directory read-write at
  * {@code /task}; everything else absent and the root itself read-only. The network namespace is the host's only when
@@ -82,7 +84,7 @@ final class SandboxCommand {
         procs.forEach(file -> command.add(file.toString()));
         command.add(bwrap.toString());
         command.addAll(List.of("--unshare-all", "--unshare-user", "--uid", Integer.toString(UID), "--gid",
-                Integer.toString(UID), "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname",
+                Integer.toString(UID), "--cap-drop", "ALL", "--disable-userns", "--die-with-parent", "--new-session", "--hostname",
                 HOSTNAME));
         if (spec.network()) {
             command.add("--share-net");

@@ -313,6 +313,31 @@ abstract class IsolatedRuntimeContract {
         }
     }
 
+    /**
+     * The task's uid owns its cgroup's files on the host (it is root outside): a nested user namespace with a cgroup
+     * namespace of its own could mount the cgroup file system and raise its limits. No nested user namespace is made.
+     */
+    @Test
+    void theTaskCannotRaiseItsOwnLimitsThroughANestedUserNamespace() throws Exception {
+        String handle = fixture.handle();
+        Container container = runtime.create(SpecBuilder.shell(handle, "mkdir /tmp/c && unshare -U -r -m -C sh -c"
+                + " 'mount -t cgroup -o pids none /tmp/c 2>/dev/null || mount -t cgroup2 none /tmp/c;"
+                + " echo 5000 > /tmp/c/pids.max && echo raised'; true").maxPids(64).build());
+        assertEquals(new ExitOutcome.Exited(0), run(container, output).get(60, TimeUnit.SECONDS),
+                output.stderr()::toString);
+
+        List<String> limits = new java.util.ArrayList<>();
+        for (Path dir : cgroupDirs(handle)) {
+            if (Files.exists(dir.resolve("pids.max"))) {
+                limits.add(Files.readString(dir.resolve("pids.max")).trim());
+            }
+        }
+        container.close();
+
+        assertEquals(List.of("64"), limits);
+        assertEquals(List.of(), output.stdout());
+    }
+
     void assertCgroupPresent(String handle) throws IOException {
         List<Path> dirs = cgroupDirs(handle);
         assertFalse(dirs.isEmpty(), "no cgroup directory of " + handle);
