@@ -29,7 +29,8 @@ import picocli.CommandLine;
  * @param zone availability zone, may be empty
  * @param capacity what this executor gives its tasks in all
  * @param placementTags the tags tasks may ask for
- * @param runtime {@code sandbox} or {@code process}
+ * @param runtime {@code sandbox}, {@code oci} or {@code process}
+ * @param rootFsDir the directory of root filesystems tasks may name (oci runtime); empty: none
  * @param defaultMemoryMb memory limit of a task that names none
  * @param defaultMaxPids process limit of a task that names none
  * @param workDir task directories
@@ -44,7 +45,8 @@ import picocli.CommandLine;
  * @param tls TLS towards the BBS; empty: plaintext
  */
 public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort listen, Optional<String> advertiseAddress,
-        String zone, Capacity capacity, List<String> placementTags, String runtime, int defaultMemoryMb,
+        String zone, Capacity capacity, List<String> placementTags, String runtime, Optional<Path> rootFsDir,
+        int defaultMemoryMb,
         int defaultMaxPids, Path workDir, Path logDir, Path spoolDir, Duration logRetention, int logMaxTotalMb,
         Duration drainTimeout, Duration claimWait, Duration callTimeout, Optional<HostPort> metricsListen,
         Optional<ClientTls> tls) {
@@ -99,6 +101,10 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
         String runtime = options.runtime.trim();
         parse.require(RUNTIMES.contains(runtime), "--runtime", "expected one of " + RUNTIMES + ", got '"
                 + options.runtime + "'");
+        Optional<Path> rootFsDir = options.rootFsDir.isBlank() ? Optional.empty()
+                : Optional.of(Path.of(options.rootFsDir.trim()).toAbsolutePath().normalize());
+        parse.require(rootFsDir.isEmpty() || java.nio.file.Files.isDirectory(rootFsDir.get()), "--root-fs-dir",
+                "expected an existing directory, got '" + options.rootFsDir + "'");
         int defaultMemory = parse.integer("--default-memory-mb", options.defaultMemoryMb, 4, 16 * 1024 * 1024);
         int defaultPids = parse.integer("--default-max-pids", options.defaultMaxPids, 1, 4_194_304);
         Path workDir = directory(parse, "--work-dir", options.workDir, Optional.empty());
@@ -115,7 +121,7 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
         parse.throwIfAny();
         Capacity capacity = Capacity.newBuilder().setMemoryMb(memory).setDiskMb(disk).setContainers(containers)
                 .build();
-        return new ExecutorConfig(id, bbs, listen, advertise, zone, capacity, tags, runtime, defaultMemory,
+        return new ExecutorConfig(id, bbs, listen, advertise, zone, capacity, tags, runtime, rootFsDir, defaultMemory,
                 defaultPids, workDir, logDir, spoolDir, retention, logMax, drain, claimWait, callTimeout, metrics,
                 tls);
     }

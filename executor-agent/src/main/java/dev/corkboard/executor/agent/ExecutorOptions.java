@@ -64,6 +64,11 @@ final class ExecutorOptions {
                     + " limits not enforced: development only). Default: ${DEFAULT-VALUE}.")
     String runtime;
 
+    @Option(names = "--root-fs-dir", paramLabel = "DIR", defaultValue = "",
+            description = "Directory of the root filesystems tasks may name in root_fs (oci runtime), one"
+                    + " subdirectory each, e.g. DIR/debian-12. Default: none, and a task naming a root_fs fails.")
+    String rootFsDir;
+
     @Option(names = "--default-memory-mb", paramLabel = "MB", defaultValue = "256",
             description = "Memory limit of a task that names none. Default: ${DEFAULT-VALUE}.")
     String defaultMemoryMb;

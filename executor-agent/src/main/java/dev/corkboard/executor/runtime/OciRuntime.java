@@ -39,8 +39,11 @@ public final class OciRuntime extends AllocatingRuntime {
     private final CgroupTree cgroups;
     private final Path stateDir;
 
+    private final Optional<Path> rootFsDir;
+
     private OciRuntime(RuntimeSettings settings, CgroupTree cgroups, Path stateDir) {
         super(NAME, settings);
+        this.rootFsDir = settings.rootFsDir();
         this.cgroups = cgroups;
         this.stateDir = stateDir;
     }
@@ -68,8 +71,11 @@ public final class OciRuntime extends AllocatingRuntime {
     /**
      * {@inheritDoc}
      *
-     * <p>A {@code root_fs} that is an absolute path must be a host directory (otherwise the container is refused); one
-     * that is not (an image reference) is not supported and the task gets the host's {@code /usr} instead.
+     * <p>A {@code root_fs} names a directory under the executor's root filesystem directory
+     * ({@link RuntimeSettings#rootFsDir()}), e.g. {@code debian-12}; the task gets it as its read-only root. A name
+     * that leaves that directory (an absolute path elsewhere, {@code ..}, a symlink pointing out), one that is not
+     * there, or any {@code root_fs} on an executor without such a directory is refused: a task choosing an arbitrary
+     * host directory as its root would read the host as root.
      */
     @Override
     public Container create(ContainerSpec spec) throws ContainerException {
@@ -86,20 +92,8 @@ public final class OciRuntime extends AllocatingRuntime {
         });
     }
 
-    private static Optional<Path> rootFs(ContainerSpec spec) throws ContainerException {
-        String rootFs = spec.rootFs();
-        if (!rootFs.startsWith("/")) {
-            if (!rootFs.isEmpty()) {
-                log.info("{}: root_fs '{}' is not a host directory; the task gets the host's /usr", spec.handle(),
-                        rootFs);
-            }
-            return Optional.empty();
-        }
-        Path dir = Path.of(rootFs);
-        if (!Files.isDirectory(dir)) {
-            throw new ContainerException("root_fs " + rootFs + " is not a directory on this host");
-        }
-        return Optional.of(dir);
+    private Optional<Path> rootFs(ContainerSpec spec) throws ContainerException {
+        return RootFsDirectory.resolve(rootFsDir, spec.rootFs());
     }
 
     /** Handles with a container directory, a runc state or a cgroup under the root that start with the owner prefix. */

@@ -2,6 +2,7 @@ package dev.corkboard.executor.runtime;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -15,9 +16,11 @@ import java.util.regex.Pattern;
  * @param defaultMemoryMb memory limit of a spec that asks for 0
  * @param defaultMaxPids process limit of a spec that asks for 0
  * @param hostMemoryBudgetMb memory the runtime may hand out to live containers in total; 0: the host's MemTotal
+ * @param rootFsDir the directory holding the root filesystems tasks may name in {@code root_fs} (oci runtime); empty:
+ *     none, and a task naming one is refused
  */
 public record RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefix, int defaultMemoryMb,
-        int defaultMaxPids, long hostMemoryBudgetMb) {
+        int defaultMaxPids, long hostMemoryBudgetMb, Optional<Path> rootFsDir) {
 
     /** Characters allowed in handles, owner prefixes and the cgroup root: they become file names. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
@@ -30,6 +33,8 @@ public record RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefi
     public RuntimeSettings {
         Objects.requireNonNull(workDir, "workDir");
         workDir = workDir.toAbsolutePath().normalize();
+        Objects.requireNonNull(rootFsDir, "rootFsDir");
+        rootFsDir = rootFsDir.map(dir -> dir.toAbsolutePath().normalize());
         if (!NAME.matcher(cgroupRoot).matches()) {
             throw new IllegalArgumentException("cgroupRoot must match " + NAME + ", got '" + cgroupRoot + "'");
         }
@@ -49,6 +54,12 @@ public record RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefi
         }
     }
 
+    /** Settings without root filesystems: tasks naming a {@code root_fs} are refused by the oci runtime. */
+    public RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefix, int defaultMemoryMb, int defaultMaxPids,
+            long hostMemoryBudgetMb) {
+        this(workDir, cgroupRoot, ownerPrefix, defaultMemoryMb, defaultMaxPids, hostMemoryBudgetMb, Optional.empty());
+    }
+
     /** Defaults: cgroup root {@code corkboard}, 512 MB and 1024 pids per task, the host's memory as budget. */
     public static RuntimeSettings defaults(Path workDir, String ownerPrefix) {
         return new RuntimeSettings(workDir, DEFAULT_CGROUP_ROOT, ownerPrefix, 512, 1024, 0);
@@ -60,6 +71,6 @@ public record RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefi
     }
 
     public RuntimeSettings withHostMemoryBudgetMb(long mb) {
-        return new RuntimeSettings(workDir, cgroupRoot, ownerPrefix, defaultMemoryMb, defaultMaxPids, mb);
+        return new RuntimeSettings(workDir, cgroupRoot, ownerPrefix, defaultMemoryMb, defaultMaxPids, mb, rootFsDir);
     }
 }

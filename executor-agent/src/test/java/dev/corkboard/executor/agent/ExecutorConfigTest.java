@@ -43,7 +43,7 @@ class ExecutorConfigTest {
     void everyBadSettingIsNamedWithWhatItAccepts() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ExecutorConfig.parse(
                 new String[] {"--executor-id=bad/id", "--runtime=docker", "--containers=0", "--claim-wait=5m",
-                    "--tags=ok,no space"}, Map.of()));
+                    "--tags=ok,no space", "--root-fs-dir=/no/such/dir"}, Map.of()));
 
         String message = e.getMessage();
         assertTrue(message.contains("--executor-id"), message);
@@ -51,5 +51,6 @@ class ExecutorConfigTest {
         assertTrue(message.contains("--containers"), message);
         assertTrue(message.contains("--claim-wait"), message);
         assertTrue(message.contains("--tags"), message);
+        assertTrue(message.contains("--root-fs-dir: expected an existing directory, got '/no/such/dir'"), message);
     }
 }

@@ -3,6 +3,7 @@ package dev.corkboard.executor.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -47,7 +48,7 @@ class OciRuntimeTest extends IsolatedRuntimeContract {
 
     @Test
     void aRootFsDirectoryIsTheContainersRootAndStaysUntouched() throws Exception {
-        Path rootFs = Files.createDirectory(workDir.resolve("rootfs"));
+        Path rootFs = Files.createDirectory(workDir.resolve(RuntimeFixture.IMAGES).resolve("rootfs"));
         copyWithLibraries(Path.of("/bin/sh"), rootFs);
         Files.writeString(rootFs.resolve("only-here.txt"), "from the root_fs\n");
         List<String> before = listing(rootFs);
@@ -57,7 +58,7 @@ class OciRuntimeTest extends IsolatedRuntimeContract {
                 "[ -e /usr/bin/env ] && echo host-usr-present",
                 "echo x > /task/x && echo task-writable",
                 "echo x > /only-here.txt || echo root-read-only",
-                "true")).rootFs(rootFs.toString()));
+                "true")).rootFs("rootfs"));
 
         assertEquals(new ExitOutcome.Exited(0), outcome, output.stderr()::toString);
         assertEquals(List.of("from the root_fs", "task-writable", "root-read-only"), output.stdout());
@@ -67,7 +68,7 @@ class OciRuntimeTest extends IsolatedRuntimeContract {
     /** A mount inside the root_fs (a volume, a host path bound there) is as read-only to the task as the rest. */
     @Test
     void mountsInsideTheRootFsAreReadOnlyToo() throws Exception {
-        Path rootFs = Files.createDirectory(workDir.resolve("rootfs"));
+        Path rootFs = Files.createDirectory(workDir.resolve(RuntimeFixture.IMAGES).resolve("rootfs"));
         copyWithLibraries(Path.of("/bin/sh"), rootFs);
         Path volume = Files.createDirectories(rootFs.resolve("data/volume"));
         assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "corkboard-test", volume.toString()).inheritIO()
@@ -75,7 +76,7 @@ class OciRuntimeTest extends IsolatedRuntimeContract {
         try {
             ExitOutcome outcome = runToEnd(SpecBuilder.shell(fixture.handle(),
                     "echo x > /data/volume/x && echo volume-writable; echo x > /data/x && echo data-writable; true")
-                    .rootFs(rootFs.toString()));
+                    .rootFs("rootfs"));
 
             assertEquals(new ExitOutcome.Exited(0), outcome, output.stderr()::toString);
             assertEquals(List.of(), output.stdout());
@@ -86,10 +87,26 @@ class OciRuntimeTest extends IsolatedRuntimeContract {
     }
 
     @Test
-    void aRootFsPathThatIsNoDirectoryIsRefused() {
-        assertThrows(ContainerException.class, () -> runtime.create(SpecBuilder.command(fixture.handle(), "true")
-                .rootFs(workDir.resolve("missing").toString()).build()));
+    void aRootFsOutsideTheExecutorsRootFilesystemsIsRefused() throws Exception {
+        Path images = workDir.resolve(RuntimeFixture.IMAGES);
+        Files.createSymbolicLink(images.resolve("escape"), Path.of("/"));
+        for (String rootFs : List.of("/", "/etc", "../containers", "missing", "escape", ".", workDir.toString())) {
+            ContainerException refused = assertThrows(ContainerException.class, () -> runtime.create(
+                    SpecBuilder.command(fixture.handle(), "true").rootFs(rootFs).build()), rootFs);
+            assertTrue(refused.getMessage().contains("root_fs '" + rootFs + "'"), refused.getMessage());
+        }
         assertEquals(List.of(), runtime.listOwned());
+    }
+
+    @Test
+    void anExecutorWithoutRootFilesystemsRefusesEveryRootFs() throws Exception {
+        RuntimeSettings none = new RuntimeSettings(workDir.resolve("bare"), RuntimeFixture.CGROUP_ROOT,
+                fixture.settings.ownerPrefix(), 64, 256, 0);
+        try (RuntimeFixture bare = new RuntimeFixture(none, OciRuntime.NAME)) {
+            ContainerException refused = assertThrows(ContainerException.class, () -> bare.runtime.create(
+                    SpecBuilder.command(bare.handle(), "true").rootFs("debian-12").build()));
+            assertTrue(refused.getMessage().contains("offers no root filesystems"), refused.getMessage());
+        }
     }
 
     /** Copies {@code program} and the shared libraries ldd names for it into {@code root} at the same paths. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -23,9 +24,20 @@ final class RuntimeFixture implements AutoCloseable {
     private final List<ContainerRuntime> extra = new ArrayList<>();
     private int next;
 
+    /** Root filesystems a test offers tasks live in {@code <workDir>/images/<name>}. */
+    static final String IMAGES = "images";
+
     RuntimeFixture(Path workDir, String runtimeName) {
         this(new RuntimeSettings(workDir, CGROUP_ROOT, "corkboard-test-" + UUID.randomUUID().toString().substring(0, 8)
-                + "-", 64, 256, 0), runtimeName);
+                + "-", 64, 256, 0, Optional.of(images(workDir))), runtimeName);
+    }
+
+    private static Path images(Path workDir) {
+        try {
+            return Files.createDirectories(workDir.resolve(IMAGES));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     RuntimeFixture(RuntimeSettings settings, String runtimeName) {
