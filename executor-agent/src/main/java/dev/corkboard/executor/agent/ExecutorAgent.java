@@ -123,7 +123,8 @@ public final class ExecutorAgent implements ProcessMain.Running {
         metrics.running(ledger::running);
         runtime = ContainerRuntimes.create(config.runtime(), new RuntimeSettings(config.workDir(),
                 RuntimeSettings.DEFAULT_CGROUP_ROOT, config.ownerPrefix(), config.defaultMemoryMb(),
-                config.defaultMaxPids(), config.capacity().getMemoryMb(), config.rootFsDir()));
+                config.defaultMaxPids(), config.capacity().getMemoryMb(), config.rootFsDir(), config.taskUid(),
+                config.taskGid()));
         opened.push(runtime);
         logs = TaskLogs.start(TaskLogSettings.defaults(config.logDir()).withMaxAge(config.logRetention())
                 .withMaxTotalBytes(config.logMaxTotalMb() * 1024L * 1024L), Clock.systemUTC());

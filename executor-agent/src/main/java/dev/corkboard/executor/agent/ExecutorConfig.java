@@ -31,6 +31,8 @@ import picocli.CommandLine;
  * @param placementTags the tags tasks may ask for
  * @param runtime {@code sandbox}, {@code oci} or {@code process}
  * @param rootFsDir the directory of root filesystems tasks may name (oci runtime); empty: none
+ * @param taskUid the host uid of every task's uid 1000 (sandbox and oci runtimes)
+ * @param taskGid the host gid of every task's gid 1000 (sandbox and oci runtimes)
  * @param defaultMemoryMb memory limit of a task that names none
  * @param defaultMaxPids process limit of a task that names none
  * @param workDir task directories
@@ -46,7 +48,7 @@ import picocli.CommandLine;
  */
 public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort listen, Optional<String> advertiseAddress,
         String zone, Capacity capacity, List<String> placementTags, String runtime, Optional<Path> rootFsDir,
-        int defaultMemoryMb,
+        int taskUid, int taskGid, int defaultMemoryMb,
         int defaultMaxPids, Path workDir, Path logDir, Path spoolDir, Duration logRetention, int logMaxTotalMb,
         Duration drainTimeout, Duration claimWait, Duration callTimeout, Optional<HostPort> metricsListen,
         Optional<ClientTls> tls) {
@@ -105,6 +107,8 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
                 : Optional.of(Path.of(options.rootFsDir.trim()).toAbsolutePath().normalize());
         parse.require(rootFsDir.isEmpty() || java.nio.file.Files.isDirectory(rootFsDir.get()), "--root-fs-dir",
                 "expected an existing directory, got '" + options.rootFsDir + "'");
+        int taskUid = taskId(parse, "--task-uid", options.taskUid);
+        int taskGid = taskId(parse, "--task-gid", options.taskGid);
         int defaultMemory = parse.integer("--default-memory-mb", options.defaultMemoryMb, 4, 16 * 1024 * 1024);
         int defaultPids = parse.integer("--default-max-pids", options.defaultMaxPids, 1, 4_194_304);
         Path workDir = directory(parse, "--work-dir", options.workDir, Optional.empty());
@@ -121,9 +125,17 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
         parse.throwIfAny();
         Capacity capacity = Capacity.newBuilder().setMemoryMb(memory).setDiskMb(disk).setContainers(containers)
                 .build();
-        return new ExecutorConfig(id, bbs, listen, advertise, zone, capacity, tags, runtime, rootFsDir, defaultMemory,
-                defaultPids, workDir, logDir, spoolDir, retention, logMax, drain, claimWait, callTimeout, metrics,
-                tls);
+        return new ExecutorConfig(id, bbs, listen, advertise, zone, capacity, tags, runtime, rootFsDir, taskUid,
+                taskGid, defaultMemory, defaultPids, workDir, logDir, spoolDir, retention, logMax, drain, claimWait,
+                callTimeout, metrics, tls);
+    }
+
+    /** A task's host uid or gid: unprivileged, and clear of the oci runtime's 100000-100999. */
+    private static int taskId(SettingParser parse, String flag, String text) {
+        int id = parse.integer(flag, text, 1, Integer.MAX_VALUE);
+        parse.require(id < 100_000 || id > 100_999, flag, "expected an id outside 100000-100999 (the oci runtime's ids"
+                + " for the container's 0-999), got '" + text + "'");
+        return id;
     }
 
     private static BbsEndpoints bbs(SettingParser parse, String text) {

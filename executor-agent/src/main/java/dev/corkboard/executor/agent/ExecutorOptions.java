@@ -69,6 +69,16 @@ final class ExecutorOptions {
                     + " subdirectory each, e.g. DIR/debian-12. Default: none, and a task naming a root_fs fails.")
     String rootFsDir;
 
+    @Option(names = "--task-uid", paramLabel = "UID", defaultValue = "101000",
+            description = "Host uid the task's uid 1000 is outside its user namespace (sandbox and oci runtimes), owner"
+                    + " of its task directory: an unprivileged uid of no host user, not 0 nor 100000-100999 (the oci"
+                    + " runtime's ids for the container's uids 0-999). Default: ${DEFAULT-VALUE}.")
+    String taskUid;
+
+    @Option(names = "--task-gid", paramLabel = "GID", defaultValue = "101000",
+            description = "Host gid the task's gid 1000 is outside, likewise. Default: ${DEFAULT-VALUE}.")
+    String taskGid;
+
     @Option(names = "--default-memory-mb", paramLabel = "MB", defaultValue = "256",
             description = "Memory limit of a task that names none. Default: ${DEFAULT-VALUE}.")
     String defaultMemoryMb;

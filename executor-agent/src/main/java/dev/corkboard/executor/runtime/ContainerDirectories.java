@@ -26,7 +26,8 @@ import java.util.Set;
  * </pre>
  * Only {@code task/} is visible to, and writable by, the task; the rest is the runtime's bookkeeping, out of the
  * task's reach. {@code containers/} and each container directory are root's alone (mode 700): no other host user
- * reaches what a task left.
+ * reaches what a task left. The isolated runtimes give {@code task/} to the task's unprivileged host uid
+ * ({@link #giveToTask}); the process runtime leaves it the agent's.
  */
 final class ContainerDirectories {
 
@@ -70,8 +71,8 @@ final class ContainerDirectories {
         Path root = root(handle);
         try {
             Files.createDirectories(containers);
-            // the task's uid is root outside: what it leaves in task/ (a setuid copy of a shell) is root's, so no other
-            // host user may get there, whatever the work directory's own mode
+            // what a task leaves in task/ (a setuid copy of a shell) is its host uid's, or the agent's in the process
+            // runtime: no other host user may get there, whatever the work directory's own mode
             if (!Files.getPosixFilePermissions(containers).equals(PRIVATE)) {
                 Files.setPosixFilePermissions(containers, PRIVATE);
             }
@@ -85,6 +86,15 @@ final class ContainerDirectories {
         } catch (IOException e) {
             throw new ContainerException("cannot create container directory " + root + ": " + e, e);
         }
+    }
+
+    /**
+     * Gives a task directory just created to the task's unprivileged host uid and gid, so the task writes it as itself
+     * (the agent, root, still reads and deletes whatever it leaves there).
+     */
+    static void giveToTask(Path taskDir, int uid, int gid) throws IOException {
+        Files.setAttribute(taskDir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(taskDir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Handles with a container directory on disk. */

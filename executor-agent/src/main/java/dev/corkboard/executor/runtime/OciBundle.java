@@ -14,9 +14,10 @@ import java.util.Optional;
  * by {@link OciRootfs}.
  *
  * <p>What the configuration asks of the runtime: new user, pid, ipc, uts and mount namespaces, and a network
- * namespace (loopback only) unless the spec asks for network; the task's uid and gid {@value #UID} map to the host's
- * root, as bubblewrap maps them in the sandbox, so the task directory needs no chown, while the container's
- * uids and gids 0 to 999 (runc requires a root inside) map to unused host ids from {@value #HOST_ID_BASE}; no
+ * namespace (loopback only) unless the spec asks for network; the task's uid and gid {@value #UID} map to the task's
+ * unprivileged host uid and gid ({@link RuntimeSettings#taskUid()}, which own the task directory), as in the sandbox,
+ * while the container's uids and gids 0 to 999 (runc requires a root inside) map to unused host ids from
+ * {@value #HOST_ID_BASE}; nothing of the container is root on the host; no
  * capabilities in any set and no new privileges; no further user namespaces (a seccomp filter); hostname
  * {@value #HOSTNAME}; memory (and memory+swap equal to it where swap is accounted), pids and CPU shares in
  * {@code linux.resources}, applied to the cgroup {@code cgroupsPath}.
@@ -39,21 +40,25 @@ final class OciBundle {
     /**
      * Writes the bundle into {@code bundle} (which must not exist yet).
      *
+     * @param rootPath where runc finds {@code bundle/rootfs} as the container's root: the path the launcher binds it
+     *     to ({@link OciRuntime#ROOT_STAGE}), since the container's root cannot pass the root-only container
+     *     directories
      * @param cgroupsPath the task cgroup relative to the hierarchy root, e.g. {@code /corkboard/<handle>}
      * @param swapAccounted whether to set memory+swap (the kernel refuses it without swap accounting)
      * @throws IOException when the root or the configuration cannot be written
      */
-    static void write(Path bundle, Path taskDir, ContainerSpec spec, Optional<Path> rootFs, TaskLimits limits,
-            Map<String, String> env, String cgroupsPath, boolean swapAccounted) throws IOException {
+    static void write(Path bundle, Path rootPath, Path taskDir, ContainerSpec spec, Optional<Path> rootFs,
+            TaskLimits limits, Map<String, String> env, String cgroupsPath, boolean swapAccounted, int taskUid,
+            int taskGid) throws IOException {
         Files.createDirectory(bundle);
         OciRootfs rootfs = OciRootfs.compose(bundle.resolve("rootfs"), taskDir, rootFs, spec.network(), HOSTNAME);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("ociVersion", "1.0.2");
         config.put("process", process(spec, env));
-        config.put("root", Map.of("path", rootfs.path().toString(), "readonly", true));
+        config.put("root", Map.of("path", rootPath.toString(), "readonly", true));
         config.put("hostname", HOSTNAME);
         config.put("mounts", rootfs.mounts());
-        config.put("linux", linux(spec, limits, cgroupsPath, swapAccounted));
+        config.put("linux", linux(spec, limits, cgroupsPath, swapAccounted, taskUid, taskGid));
         Files.writeString(bundle.resolve("config.json"), JsonText.of(config));
     }
 
@@ -76,9 +81,8 @@ final class OciBundle {
 
     /**
      * Allows every system call but those making a user namespace: unshare and clone with CLONE_NEWUSER fail with
-     * EPERM, clone3 (whose flags seccomp cannot see) with ENOSYS, so the C library falls back to clone. The task's uid
-     * is root outside and owns its cgroup's files: in a nested user namespace with a cgroup namespace of its own it
-     * could mount the cgroup file system and raise its own limits.
+     * EPERM, clone3 (whose flags seccomp cannot see) with ENOSYS, so the C library falls back to clone. A nested user
+     * namespace would give the task capabilities over new namespaces of its own, an attack surface it has no use for.
      */
     private static Map<String, Object> noUserNamespaces() {
         Map<String, Object> newUser = Map.of("index", 0, "value", CLONE_NEWUSER, "valueTwo", CLONE_NEWUSER, "op",
@@ -94,7 +98,7 @@ final class OciBundle {
     }
 
     private static Map<String, Object> linux(ContainerSpec spec, TaskLimits limits, String cgroupsPath,
-            boolean swapAccounted) {
+            boolean swapAccounted, int taskUid, int taskGid) {
         List<Map<String, Object>> namespaces = new ArrayList<>();
         for (String type : List.of("pid", "ipc", "uts", "mount", "user")) {
             namespaces.add(Map.of("type", type));
@@ -102,9 +106,12 @@ final class OciBundle {
         if (!spec.network()) {
             namespaces.add(Map.of("type", "network"));
         }
-        List<Map<String, Object>> ids = List.of(
+        List<Map<String, Object>> uids = List.of(
                 Map.of("containerID", 0, "hostID", HOST_ID_BASE, "size", UID),
-                Map.of("containerID", UID, "hostID", 0, "size", 1));
+                Map.of("containerID", UID, "hostID", taskUid, "size", 1));
+        List<Map<String, Object>> gids = List.of(
+                Map.of("containerID", 0, "hostID", HOST_ID_BASE, "size", UID),
+                Map.of("containerID", UID, "hostID", taskGid, "size", 1));
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("limit", limits.memoryBytes());
         if (swapAccounted) {
@@ -117,8 +124,8 @@ final class OciBundle {
         resources.put("devices", List.of(Map.of("allow", false, "access", "rwm")));
         Map<String, Object> linux = new LinkedHashMap<>();
         linux.put("namespaces", namespaces);
-        linux.put("uidMappings", ids);
-        linux.put("gidMappings", ids);
+        linux.put("uidMappings", uids);
+        linux.put("gidMappings", gids);
         linux.put("cgroupsPath", cgroupsPath);
         linux.put("resources", resources);
         linux.put("seccomp", noUserNamespaces());

@@ -32,6 +32,15 @@ public final class OciRuntime extends AllocatingRuntime {
 
     public static final String NAME = "oci";
     static final Path RUNC = Path.of("/usr/sbin/runc");
+    /**
+     * An empty directory on which the launcher, in a mount namespace of its own, binds the container's
+     * {@code bundle/rootfs} before it execs runc: runc sets up the root as the container's root, an unprivileged host
+     * id that cannot pass the root-only container directories (nor whatever the work directory sits in).
+     */
+    static final Path ROOT_STAGE = Path.of("/run/corkboard-oci-root");
+
+    private static final String STAGE_ROOT = "mount --bind \"$1\" \"$2\" || { echo \"corkboard: cannot stage $1\""
+            + " >&2; exit 125; }; shift 2; exec \"$@\"";
 
     private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
     private static final long RUNC_WAIT_SECONDS = 30;
@@ -40,9 +49,13 @@ public final class OciRuntime extends AllocatingRuntime {
     private final Path stateDir;
 
     private final Optional<Path> rootFsDir;
+    private final int taskUid;
+    private final int taskGid;
 
     private OciRuntime(RuntimeSettings settings, CgroupTree cgroups, Path stateDir) {
         super(NAME, settings);
+        this.taskUid = settings.taskUid();
+        this.taskGid = settings.taskGid();
         this.rootFsDir = settings.rootFsDir();
         this.cgroups = cgroups;
         this.stateDir = stateDir;
@@ -57,6 +70,15 @@ public final class OciRuntime extends AllocatingRuntime {
     public static OciRuntime open(RuntimeSettings settings) throws ContainerException {
         if (!Files.isExecutable(RUNC)) {
             throw new ContainerException("the oci runtime needs runc at " + RUNC + " (Debian package runc)");
+        }
+        if (!Files.isExecutable(SandboxCommand.UNSHARE)) {
+            throw new ContainerException("the oci runtime needs " + SandboxCommand.UNSHARE
+                    + " (Debian package util-linux)");
+        }
+        try {
+            Files.createDirectories(ROOT_STAGE);
+        } catch (IOException e) {
+            throw new ContainerException("cannot create " + ROOT_STAGE + ": " + e, e);
         }
         CgroupTree cgroups = CgroupTree.open(CgroupTree.MOUNT, settings.cgroupRoot());
         Path stateDir = settings.workDir().resolve("oci");
@@ -84,9 +106,14 @@ public final class OciRuntime extends AllocatingRuntime {
         Map<String, String> env = SandboxCommand.environment(spec);
         Optional<Path> rootFs = rootFs(spec);
         return allocations.allocate(handle, limits, (root, taskDir) -> {
-            OciBundle.write(root.resolve("bundle"), taskDir, spec, rootFs, limits, env, cgroups.relativePath(handle),
-                    cgroups.swapAccounted());
-            List<String> command = runc("run", "--keep", "--bundle", root.resolve("bundle").toString(), handle);
+            ContainerDirectories.giveToTask(taskDir, taskUid, taskGid);
+            Path bundle = root.resolve("bundle");
+            OciBundle.write(bundle, ROOT_STAGE, taskDir, spec, rootFs, limits, env, cgroups.relativePath(handle),
+                    cgroups.swapAccounted(), taskUid, taskGid);
+            List<String> command = new ArrayList<>(List.of(SandboxCommand.UNSHARE.toString(), "--mount",
+                    "--propagation", "private", "--", "/bin/sh", "-c", STAGE_ROOT, "corkboard-oci",
+                    bundle.resolve("rootfs").toString(), ROOT_STAGE.toString()));
+            command.addAll(runc("run", "--keep", "--bundle", bundle.toString(), handle));
             return new OciContainer(spec, command, root, taskDir, cgroups.existing(handle), limits, timer,
                     () -> allocations.free(handle));
         });

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Resolves a task's {@code root_fs} against the executor's directory of root filesystems. Only directories inside it
- * can become a container's root: the task's user maps to root outside its user namespace, so a root of its own
- * choosing ({@code /}, another task's directory, the agent's keys) would let it read the host as root.
+ * can become a container's root: runc binds the root as root, so a root of its own choosing ({@code /}, another
+ * task's directory, the agent's keys) would show the task whatever of the host its uid may read there.
  */
 final class RootFsDirectory {
 

@@ -18,14 +18,25 @@ import java.util.regex.Pattern;
  * @param hostMemoryBudgetMb memory the runtime may hand out to live containers in total; 0: the host's MemTotal
  * @param rootFsDir the directory holding the root filesystems tasks may name in {@code root_fs} (oci runtime); empty:
  *     none, and a task naming one is refused
+ * @param taskUid the host uid the task's uid 1000 maps to outside its user namespace in the sandbox and oci runtimes,
+ *     and the owner of its task directory; default {@value #DEFAULT_TASK_ID}. One uid for every task of the executor
+ *     (tasks never meet on the host: each has its own namespaces and a task directory behind root's mode 700 container
+ *     directory); it must belong to no host user or file, and may not be 0 or one of the oci runtime's ids for the
+ *     container's uids 0 to 999 ({@value OciBundle#HOST_ID_BASE} to {@value OciBundle#HOST_ID_BASE} + 999)
+ * @param taskGid the host gid the task's gid 1000 maps to, likewise; default {@value #DEFAULT_TASK_ID}
  */
 public record RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefix, int defaultMemoryMb,
-        int defaultMaxPids, long hostMemoryBudgetMb, Optional<Path> rootFsDir) {
+        int defaultMaxPids, long hostMemoryBudgetMb, Optional<Path> rootFsDir, int taskUid, int taskGid) {
 
     /** Characters allowed in handles, owner prefixes and the cgroup root: they become file names. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     public static final String DEFAULT_CGROUP_ROOT = "corkboard";
+    /**
+     * Host uid and gid of every task by default: right after the oci runtime's ids for the container's uids 0 to 999,
+     * so the container's 0 to 1000 map to the host's 100000 to 101000.
+     */
+    public static final int DEFAULT_TASK_ID = 101_000;
 
     /**
      * @throws IllegalArgumentException naming the setting and what it accepts when a value is unusable
@@ -52,6 +63,22 @@ public record RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefi
             throw new IllegalArgumentException("hostMemoryBudgetMb must be 0 (the host's memory) or more, got "
                     + hostMemoryBudgetMb);
         }
+        checkTaskId("taskUid", taskUid);
+        checkTaskId("taskGid", taskGid);
+    }
+
+    private static void checkTaskId(String name, int id) {
+        if (id < 1 || (id >= OciBundle.HOST_ID_BASE && id < OciBundle.HOST_ID_BASE + SandboxCommand.UID)) {
+            throw new IllegalArgumentException(name + " must be an unprivileged host id, at least 1 and outside "
+                    + OciBundle.HOST_ID_BASE + "-" + (OciBundle.HOST_ID_BASE + SandboxCommand.UID - 1) + ", got " + id);
+        }
+    }
+
+    /** Settings with the default task uid and gid ({@value #DEFAULT_TASK_ID}). */
+    public RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefix, int defaultMemoryMb, int defaultMaxPids,
+            long hostMemoryBudgetMb, Optional<Path> rootFsDir) {
+        this(workDir, cgroupRoot, ownerPrefix, defaultMemoryMb, defaultMaxPids, hostMemoryBudgetMb, rootFsDir,
+                DEFAULT_TASK_ID, DEFAULT_TASK_ID);
     }
 
     /** Settings without root filesystems: tasks naming a {@code root_fs} are refused by the oci runtime. */
@@ -71,6 +98,12 @@ public record RuntimeSettings(Path workDir, String cgroupRoot, String ownerPrefi
     }
 
     public RuntimeSettings withHostMemoryBudgetMb(long mb) {
-        return new RuntimeSettings(workDir, cgroupRoot, ownerPrefix, defaultMemoryMb, defaultMaxPids, mb, rootFsDir);
+        return new RuntimeSettings(workDir, cgroupRoot, ownerPrefix, defaultMemoryMb, defaultMaxPids, mb, rootFsDir,
+                taskUid, taskGid);
+    }
+
+    public RuntimeSettings withTaskIds(int uid, int gid) {
+        return new RuntimeSettings(workDir, cgroupRoot, ownerPrefix, defaultMemoryMb, defaultMaxPids,
+                hostMemoryBudgetMb, rootFsDir, uid, gid);
     }
 }

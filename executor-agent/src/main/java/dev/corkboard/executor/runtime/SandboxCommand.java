@@ -9,14 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command line of a sandboxed task: {@code /bin/sh} writes its own pid into the task's cgroup (every
- * {@code cgroup.procs} file, passed as arguments, never spliced into the script) and only then execs bubblewrap, so
- * nothing of the task ever runs outside its limits.
+ * The command line of a sandboxed task. The launcher starts as root: {@code unshare --mount} gives it a private mount
+ * namespace, in which {@code /bin/sh} writes its own pid into the task's cgroup (every {@code cgroup.procs} file,
+ * passed as arguments, never spliced into the script), mounts a private tmpfs on {@code /tmp} and binds the container's
+ * {@code task/} and {@code etc/} there (opened as root, so the task's uid needs no way through the root-only container
+ * directories), then {@code setpriv} drops to the task's unprivileged host uid and gid (no supplementary groups, no
+ * capabilities in any set) and execs bubblewrap, unprivileged. Every step execs in place, so bubblewrap's
+ * {@code --die-with-parent} still ties the sandbox to the JVM thread that launched it, and nothing of the task ever
+ * runs outside its limits.
  *
- * <p>Inside: new user, pid, net, ipc, uts, mount and cgroup namespaces; uid and gid {@value #UID} with no
- * capabilities (the user namespace alone would give root full capabilities over it) and no further user namespaces
- * (the task's uid is root outside and owns its cgroup's files: a nested user and cgroup namespace could mount the
- * cgroup file system and raise its own limits); {@code /usr} and the host's
+ * <p>Inside: new user, pid, net, ipc, uts, mount and cgroup namespaces; uid and gid {@value #UID}, the task's host uid
+ * and gid outside ({@link RuntimeSettings#taskUid()}, not root: it owns neither root's files nor its cgroup's), with no
+ * capabilities and no further user namespaces; {@code /usr} and the host's
  * {@code /bin /lib /lib64 /sbin} (symlinks or read-only binds, as the host has them) read-only; a few read-only files
  * in {@code /etc}; fresh {@code /proc}, {@code /dev} and tmpfs {@code /tmp}; the task directory read-write at
  * {@code /task}; everything else absent and the root itself read-only. The network namespace is the host's only when
@@ -27,9 +31,23 @@ final class SandboxCommand {
     static final int UID = 1000;
     static final String HOSTNAME = "corkboard";
 
-    private static final String JOIN_CGROUP = "n=$1; shift; while [ \"$n\" -gt 0 ]; do"
+    static final Path UNSHARE = Path.of("/usr/bin/unshare");
+    static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    /** Where the launcher binds the container's {@code task/} and {@code etc/} for bubblewrap (its own mount ns). */
+    private static final String STAGE = "/tmp";
+    /**
+     * Arguments: the number of cgroup.procs files, the files, the container directory, then the command to exec. The
+     * directories are opened before the tmpfs hides a container directory under /tmp, and bound from their
+     * descriptors.
+     */
+    private static final String LAUNCH = "n=$1; shift; while [ \"$n\" -gt 0 ]; do"
             + " echo $$ > \"$1\" || { echo \"corkboard: cannot join cgroup $1\" >&2; exit 125; }; shift; n=$((n-1));"
-            + " done; exec \"$@\"";
+            + " done; exec 3<\"$1/task\" 4<\"$1/etc\" && mount -t tmpfs -o mode=1777,nosuid,nodev,size=1m corkboard "
+            + STAGE + " && mkdir " + STAGE + "/task " + STAGE + "/etc"
+            + " && mount --no-canonicalize --bind /proc/self/fd/3 " + STAGE + "/task"
+            + " && mount --no-canonicalize --bind /proc/self/fd/4 " + STAGE + "/etc"
+            + " || { echo \"corkboard: cannot stage $1 for the sandbox\" >&2; exit 125; }; exec 3<&- 4<&-; shift;"
+            + " exec \"$@\"";
     /** Top-level entries of the host's root a task sees beside /usr (as symlinks or read-only binds). */
     static final List<String> HOST_ROOT_ENTRIES = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
     /** Files of the host's /etc bound read-only when the host has them. */
@@ -76,12 +94,16 @@ final class SandboxCommand {
                 + "127.0.1.1\t" + hostname + "\n");
     }
 
-    static List<String> of(Path bwrap, ContainerSpec spec, Path containerDir, Path taskDir, Cgroup cgroup,
-            Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUP, "corkboard-launch"));
+    static List<String> of(Path bwrap, ContainerSpec spec, Path containerDir, Cgroup cgroup, Map<String, String> env,
+            int taskUid, int taskGid) throws IOException {
+        List<String> command = new ArrayList<>(List.of(UNSHARE.toString(), "--mount", "--propagation", "private", "--",
+                "/bin/sh", "-c", LAUNCH, "corkboard-launch"));
         List<Path> procs = cgroup.procsFiles();
         command.add(Integer.toString(procs.size()));
         procs.forEach(file -> command.add(file.toString()));
+        command.add(containerDir.toString());
+        command.addAll(List.of(SETPRIV.toString(), "--reuid=" + taskUid, "--regid=" + taskGid, "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--"));
         command.add(bwrap.toString());
         command.addAll(List.of("--unshare-all", "--unshare-user", "--uid", Integer.toString(UID), "--gid",
                 Integer.toString(UID), "--cap-drop", "ALL", "--disable-userns", "--die-with-parent", "--new-session", "--hostname",
@@ -100,7 +122,7 @@ final class SandboxCommand {
         }
         command.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
         for (String file : List.of("passwd", "group", "hosts")) {
-            command.addAll(List.of("--ro-bind", containerDir.resolve("etc").resolve(file).toString(), "/etc/" + file));
+            command.addAll(List.of("--ro-bind", STAGE + "/etc/" + file, "/etc/" + file));
         }
         for (String file : HOST_ETC) {
             command.addAll(List.of("--ro-bind-try", "/etc/" + file, "/etc/" + file));
@@ -110,7 +132,7 @@ final class SandboxCommand {
                 command.addAll(List.of("--ro-bind-try", "/etc/" + file, "/etc/" + file));
             }
         }
-        command.addAll(List.of("--bind", taskDir.toString(), ContainerPaths.TASK, "--remount-ro", "/"));
+        command.addAll(List.of("--bind", STAGE + "/task", ContainerPaths.TASK, "--remount-ro", "/"));
         command.addAll(List.of("--chdir", workingDirectory(spec), "--clearenv"));
         env.forEach((name, value) -> command.addAll(List.of("--setenv", name, value)));
         command.add("--");

@@ -9,7 +9,8 @@ import java.util.TreeSet;
 /**
  * Runs each task in a bubblewrap sandbox (see {@link SandboxCommand} for what the task sees) inside an
  * executor-owned cgroup named by its handle that enforces memory (without swap), pids and CPU weight. Memory and pids
- * limit hits are read from the cgroup's counters; the timeout and {@link Container#stop} kill the whole cgroup.
+ * limit hits are read from the cgroup's counters; the timeout and {@link Container#stop} kill the whole cgroup. The
+ * task runs as the unprivileged host uid and gid of {@link RuntimeSettings#taskUid()}, which own its task directory.
  *
  * <p>{@code --die-with-parent} ties a sandbox to the JVM <em>thread</em> that called {@link Container#start}: when
  * that thread ends, the kernel kills the sandbox. Start each container from a thread that lives until its
@@ -26,10 +27,14 @@ public final class SandboxRuntime extends AllocatingRuntime {
     static final Path BWRAP = Path.of("/usr/bin/bwrap");
 
     private final CgroupTree cgroups;
+    private final int taskUid;
+    private final int taskGid;
 
     private SandboxRuntime(RuntimeSettings settings, CgroupTree cgroups) {
         super(NAME, settings);
         this.cgroups = cgroups;
+        this.taskUid = settings.taskUid();
+        this.taskGid = settings.taskGid();
     }
 
     /**
@@ -43,6 +48,11 @@ public final class SandboxRuntime extends AllocatingRuntime {
             throw new ContainerException("the sandbox runtime needs bubblewrap at " + BWRAP
                     + " (Debian package bubblewrap); use the process runtime on development machines");
         }
+        for (Path tool : List.of(SandboxCommand.UNSHARE, SandboxCommand.SETPRIV)) {
+            if (!Files.isExecutable(tool)) {
+                throw new ContainerException("the sandbox runtime needs " + tool + " (Debian package util-linux)");
+            }
+        }
         return new SandboxRuntime(settings, CgroupTree.open(CgroupTree.MOUNT, settings.cgroupRoot()));
     }
 
@@ -53,8 +63,9 @@ public final class SandboxRuntime extends AllocatingRuntime {
         Map<String, String> env = SandboxCommand.environment(spec);
         return allocations.allocate(handle, limits, (root, taskDir) -> {
             SandboxCommand.writeEtc(root.resolve("etc"), SandboxCommand.HOSTNAME);
+            ContainerDirectories.giveToTask(taskDir, taskUid, taskGid);
             Cgroup cgroup = cgroups.create(handle, limits);
-            return new SandboxContainer(spec, BWRAP, root, taskDir, cgroup, limits, env, timer,
+            return new SandboxContainer(spec, BWRAP, root, taskDir, cgroup, limits, env, taskUid, taskGid, timer,
                     () -> allocations.free(handle));
         });
     }

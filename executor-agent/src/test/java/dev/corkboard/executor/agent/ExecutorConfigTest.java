@@ -25,6 +25,8 @@ class ExecutorConfigTest {
         assertEquals(Path.of("/var/lib/corkboard/executor/logs"), config.logDir());
         assertEquals(Duration.ofSeconds(30), config.drainTimeout());
         assertEquals("corkboard-cell-1-", config.ownerPrefix());
+        assertEquals(101_000, config.taskUid());
+        assertEquals(101_000, config.taskGid());
     }
 
     @Test
@@ -43,7 +45,8 @@ class ExecutorConfigTest {
     void everyBadSettingIsNamedWithWhatItAccepts() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ExecutorConfig.parse(
                 new String[] {"--executor-id=bad/id", "--runtime=docker", "--containers=0", "--claim-wait=5m",
-                    "--tags=ok,no space", "--root-fs-dir=/no/such/dir"}, Map.of()));
+                    "--tags=ok,no space", "--root-fs-dir=/no/such/dir", "--task-uid=100500", "--task-gid=0"},
+                Map.of()));
 
         String message = e.getMessage();
         assertTrue(message.contains("--executor-id"), message);
@@ -52,5 +55,7 @@ class ExecutorConfigTest {
         assertTrue(message.contains("--claim-wait"), message);
         assertTrue(message.contains("--tags"), message);
         assertTrue(message.contains("--root-fs-dir: expected an existing directory, got '/no/such/dir'"), message);
+        assertTrue(message.contains("--task-uid: expected an id outside 100000-100999"), message);
+        assertTrue(message.contains("--task-gid"), message);
     }
 }

@@ -158,6 +158,70 @@ abstract class IsolatedRuntimeContract {
                 output.stdout()::toString);
     }
 
+    /**
+     * The task's uid 1000 is the unprivileged host uid and gid of the settings outside, never root: what it makes in
+     * /task is that uid's on the host, and a setuid file it makes there is setuid to that uid, not to root.
+     */
+    @Test
+    void whatTheTaskMakesIsItsUnprivilegedHostUidsNotRoots() throws Exception {
+        String handle = fixture.handle();
+        Container container = runtime.create(SpecBuilder.shell(handle,
+                "touch /task/made && mkdir /task/dir && cp /bin/sh /task/sh && chmod 4755 /task/sh").build());
+        assertEquals(new ExitOutcome.Exited(0), run(container, output).get(60, TimeUnit.SECONDS),
+                output.stderr()::toString);
+
+        for (String file : List.of("/task", "/task/made", "/task/dir", "/task/sh")) {
+            Path host = container.hostPath(file).orElseThrow();
+            assertEquals(List.of(fixture.settings.taskUid(), fixture.settings.taskGid()),
+                    List.of(Files.getAttribute(host, "unix:uid"), Files.getAttribute(host, "unix:gid")), file);
+        }
+        Path setuid = container.hostPath("/task/sh").orElseThrow();
+        assertTrue(((Integer) Files.getAttribute(setuid, "unix:mode") & 04000) != 0, "the task's chmod 4755 took");
+        assertTrue((Integer) Files.getAttribute(setuid, "unix:uid") != 0, "setuid root on the host");
+        container.close();
+    }
+
+    /**
+     * A root-owned file in the task's read-write directory (one the host put there) is not the task's: as root
+     * outside, the task owned it and could rewrite it.
+     */
+    @Test
+    void theTaskCannotWriteARootOwnedFileInItsDirectory() throws Exception {
+        Container container = runtime.create(SpecBuilder.shell(fixture.handle(), String.join("; ",
+                "echo task >> /task/roots 2>/dev/null && echo appended",
+                "chmod 666 /task/roots 2>/dev/null && echo chmodded",
+                "true")).build());
+        Path roots = container.hostPath("/task/roots").orElseThrow();
+        Files.writeString(roots, "root's\n");
+        Files.setPosixFilePermissions(roots, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertEquals(new ExitOutcome.Exited(0), run(container, output).get(60, TimeUnit.SECONDS),
+                output.stderr()::toString);
+
+        assertEquals(List.of(), output.stdout());
+        assertEquals("root's\n", Files.readString(roots));
+        assertEquals(0, Files.getAttribute(roots, "unix:uid"));
+        container.close();
+    }
+
+    /** The task's host uid and gid are settings: another pair is used as given. */
+    @Test
+    void theTaskRunsAsTheConfiguredHostUidAndGid() throws Exception {
+        try (RuntimeFixture other = new RuntimeFixture(fixture.settings.withTaskIds(102_345, 102_346),
+                runtimeName)) {
+            Container container = other.runtime.create(SpecBuilder.shell(other.handle(),
+                    "id -u; id -g; touch /task/made").build());
+            assertEquals(new ExitOutcome.Exited(0), run(container, output).get(60, TimeUnit.SECONDS),
+                    output.stderr()::toString);
+            Path made = container.hostPath("/task/made").orElseThrow();
+
+            assertEquals(List.of("1000", "1000"), output.stdout());
+            assertEquals(List.of(102_345, 102_346),
+                    List.of(Files.getAttribute(made, "unix:uid"), Files.getAttribute(made, "unix:gid")));
+            container.close();
+        }
+    }
+
     @Test
     void hostOutsideTheTaskDirectoryIsReadOnlyOrAbsent() throws Exception {
         ExitOutcome outcome = runToEnd(SpecBuilder.shell(fixture.handle(), String.join("; ",
@@ -286,9 +350,8 @@ abstract class IsolatedRuntimeContract {
     }
 
     /**
-     * The task's uid is root outside, so what it makes in /task is root's on the host, a setuid file included: no
-     * other host user may reach the task directory, even when the work directory itself is open to all (as one made
-     * with the default umask is).
+     * What the task makes in /task is its host uid's, a setuid file included: no other host user may reach the task
+     * directory, even when the work directory itself is open to all (as one made with the default umask is).
      */
     @Test
     void otherHostUsersCannotReachWhatTheTaskLeftInItsDirectory() throws Exception {
@@ -314,8 +377,8 @@ abstract class IsolatedRuntimeContract {
     }
 
     /**
-     * The task's uid owns its cgroup's files on the host (it is root outside): a nested user namespace with a cgroup
-     * namespace of its own could mount the cgroup file system and raise its limits. No nested user namespace is made.
+     * A nested user namespace with a cgroup namespace of its own could mount the cgroup file system and try to raise
+     * the task's limits. No nested user namespace is made, and the cgroup's files are not the task's anyway.
      */
     @Test
     void theTaskCannotRaiseItsOwnLimitsThroughANestedUserNamespace() throws Exception {
