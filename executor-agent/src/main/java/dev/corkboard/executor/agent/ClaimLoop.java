@@ -52,26 +52,25 @@ final class ClaimLoop implements Runnable {
 
     @Override
     public void run() {
-        Duration backoff = Duration.ofMillis(100);
+        Backoff backoff = new Backoff(Duration.ofMillis(100), MAX_BACKOFF);
         while (!stopped) {
             try {
                 if (!ledger.awaitRoom(Duration.ofSeconds(1))) {
                     continue;
                 }
                 pollOnce();
-                backoff = Duration.ofMillis(100);
+                backoff.reset();
             } catch (InterruptedException e) {
                 return;
             } catch (StatusRuntimeException e) {
                 if (stopped) {
                     return;
                 }
-                log.warn("ClaimNext failed: {}; asking again in {} ms", e.getStatus(), backoff.toMillis());
-                if (!pause(backoff)) {
+                Duration wait = backoff.next();
+                log.warn("ClaimNext failed: {}; asking again in {} ms", e.getStatus(), wait.toMillis());
+                if (!pause(wait)) {
                     return;
                 }
-                Duration doubled = backoff.multipliedBy(2);
-                backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
             }
         }
     }

@@ -211,12 +211,10 @@ public final class ExecutorAgent implements ProcessMain.Running {
     /** The start sequence of the class comment, then the claim loop; on the claim thread. */
     private void startClaiming() {
         try {
-            Duration backoff = Duration.ofMillis(200);
+            Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
             while (!closing && !results.deliverSpooled()) {
                 log.info("waiting for a BBS to take the spooled results before claiming");
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
-                        : backoff.multipliedBy(2);
+                Thread.sleep(backoff.next().toMillis());
             }
             for (String handle : runtime.listOwned()) {
                 log.info("destroying container {} left by a previous run", handle);

@@ -41,7 +41,7 @@ final class Reconciliation {
      */
     void settleUntracked(Set<String> tracked, String lostReason, BooleanSupplier stopping)
             throws InterruptedException {
-        Duration backoff = Duration.ofMillis(200);
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
         while (!stopping.getAsBoolean()) {
             try {
                 for (Task task : ownTasks()) {
@@ -60,9 +60,7 @@ final class Reconciliation {
                 return;
             } catch (StatusRuntimeException e) {
                 log.warn("cannot settle this executor's leftover tasks yet: {}", e.getStatus());
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
-                        : backoff.multipliedBy(2);
+                Thread.sleep(backoff.next().toMillis());
             }
         }
     }

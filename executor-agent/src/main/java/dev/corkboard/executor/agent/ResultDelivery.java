@@ -32,7 +32,6 @@ final class ResultDelivery implements AutoCloseable {
     private final BbsLink bbs;
     private final ResultSpool spool;
     private final AgentMetrics metrics;
-    private final Duration firstBackoff;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "corkboard-spool-delivery");
         thread.setDaemon(true);
@@ -41,14 +40,13 @@ final class ResultDelivery implements AutoCloseable {
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     /** Held while a spooled result is read, sent and removed, and while one is discarded. */
     private final Object delivering = new Object();
-    private volatile Duration backoff;
+    private final Backoff backoff;
 
     ResultDelivery(BbsLink bbs, ResultSpool spool, AgentMetrics metrics, Duration firstBackoff) {
         this.bbs = bbs;
         this.spool = spool;
         this.metrics = metrics;
-        this.firstBackoff = firstBackoff;
-        this.backoff = firstBackoff;
+        this.backoff = new Backoff(firstBackoff, MAX_BACKOFF);
         metrics.spoolSize(spool::size);
     }
 
@@ -64,7 +62,7 @@ final class ResultDelivery implements AutoCloseable {
         } catch (IOException e) {
             // nothing left but to keep it in memory and keep trying: say so loudly
             log.error("cannot spool the result of task {}; retrying from memory only", result.getGuid(), e);
-            retries.schedule(() -> report(result), backoff.toMillis(), TimeUnit.MILLISECONDS);
+            retries.schedule(() -> report(result), backoff.current().toMillis(), TimeUnit.MILLISECONDS);
             return Outcome.SPOOLED;
         }
         scheduleRetry();
@@ -134,7 +132,7 @@ final class ResultDelivery implements AutoCloseable {
 
     private void scheduleRetry() {
         if (retryScheduled.compareAndSet(false, true)) {
-            retries.schedule(this::retry, backoff.toMillis(), TimeUnit.MILLISECONDS);
+            retries.schedule(this::retry, backoff.current().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -148,11 +146,10 @@ final class ResultDelivery implements AutoCloseable {
             empty = false;
         }
         if (empty) {
-            backoff = firstBackoff;
+            backoff.reset();
             return;
         }
-        Duration doubled = backoff.multipliedBy(2);
-        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+        backoff.next();
         scheduleRetry();
     }
 

@@ -46,7 +46,7 @@ final class TaskUpdates implements AutoCloseable {
     });
     private volatile Context.CancellableContext current;
     private volatile boolean closed;
-    private volatile Duration backoff = FIRST_BACKOFF;
+    private final Backoff backoff = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
     private volatile long connectedNanos = System.nanoTime();
 
     TaskUpdates(BbsLink bbs, String executorId, Listener listener) {
@@ -103,11 +103,9 @@ final class TaskUpdates implements AutoCloseable {
         // with its snapshot delivered) keeps backing off, so that a replica breaking every stream costs one snapshot
         // every few seconds rather than ten a second
         if (System.nanoTime() - connectedNanos >= MAX_BACKOFF.toNanos()) {
-            backoff = FIRST_BACKOFF;
+            backoff.reset();
         }
-        Duration wait = backoff;
-        Duration doubled = backoff.multipliedBy(2);
-        backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+        Duration wait = backoff.next();
         log.info("task updates stream broke ({}); reconnecting in {} ms", why, wait.toMillis());
         try {
             reconnects.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
