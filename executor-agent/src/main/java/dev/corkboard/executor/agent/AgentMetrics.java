@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -41,10 +40,6 @@ final class AgentMetrics {
 
     void processStarted(long nanosSinceClaim) {
         claimToStart.record(nanosSinceClaim, TimeUnit.NANOSECONDS);
-    }
-
-    Duration claimToStartTotal() {
-        return Duration.ofNanos((long) claimToStart.totalTime(TimeUnit.NANOSECONDS));
     }
 
     void taskEnded(ExitOutcome outcome) {

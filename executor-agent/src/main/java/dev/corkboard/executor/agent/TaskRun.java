@@ -86,10 +86,6 @@ final class TaskRun implements Runnable {
         return task.getGuid();
     }
 
-    Task task() {
-        return task;
-    }
-
     /** Whether the claim reached this agent longer than {@code age} ago. */
     boolean startedMoreThan(Duration age) {
         return System.nanoTime() - claimedNanos > age.toNanos();
