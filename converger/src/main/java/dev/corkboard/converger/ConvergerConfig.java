@@ -2,12 +2,11 @@ package dev.corkboard.converger;
 
 import dev.corkboard.bbs.config.HostPort;
 import dev.corkboard.bbs.config.InvalidConfigException;
+import dev.corkboard.bbs.config.LocalHost;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.config.SettingParser;
 import dev.corkboard.bbs.store.StoreSettings;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -90,13 +89,7 @@ public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, Strin
 
     /** {@code <hostname>-<pid>}: unique per process on a host, and names the host an operator should look at. */
     static String defaultId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException | SecurityException e) {
-            host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(name -> !name.isBlank()).orElse("localhost");
-        }
-        return host + "-" + ProcessHandle.current().pid();
+        return LocalHost.name("localhost") + "-" + ProcessHandle.current().pid();
     }
 
     /** The store settings the converger's passes read and write with. */

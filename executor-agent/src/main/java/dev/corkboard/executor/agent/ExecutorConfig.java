@@ -2,14 +2,13 @@ package dev.corkboard.executor.agent;
 
 import dev.corkboard.bbs.config.HostPort;
 import dev.corkboard.bbs.config.InvalidConfigException;
+import dev.corkboard.bbs.config.LocalHost;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.config.SettingParser;
 import dev.corkboard.executor.runtime.RuntimeSettings;
 import dev.corkboard.proto.v1.Capacity;
 import dev.corkboard.stager.BbsEndpoints;
 import dev.corkboard.stager.ClientTls;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -186,13 +185,7 @@ public record ExecutorConfig(String executorId, BbsEndpoints bbs, HostPort liste
 
     /** The host name, cut to an identifier: stable across restarts, unlike a pid. */
     static String defaultId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException | SecurityException e) {
-            host = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("executor");
-        }
-        String id = host.replaceAll("[^a-zA-Z0-9_-]", "-");
+        String id = LocalHost.name("executor").replaceAll("[^a-zA-Z0-9_-]", "-");
         return id.length() > 128 ? id.substring(0, 128) : id;
     }
 
