@@ -63,6 +63,13 @@ public final class TaskWatch implements AutoCloseable {
 
     private record Stop(Optional<Throwable> cause) {}
 
+    /**
+     * An event for the sink. One transaction may change several tasks at one revision (see {@link BatchedCommits});
+     * only the last event of a revision completes it, so that a consumer resuming after {@link #lastRevision()} never
+     * skips the rest of a revision it saw only part of.
+     */
+    private record Delivery(TaskEvent event, boolean completesRevision) {}
+
     private final Watch watchClient;
     private final KV kv;
     private final Keys keys;
@@ -113,8 +120,8 @@ public final class TaskWatch implements AutoCloseable {
     }
 
     /**
-     * The revision the sink is up to date with: every change up to it has been handed over and handled. A consumer
-     * that restarts, or is cut off, resumes after it.
+     * The revision the sink is up to date with: every change up to it has been handed over and handled, including
+     * every task changed at that revision. A consumer that restarts, or is cut off, resumes after it.
      */
     public long lastRevision() {
         return deliveredRevision;
@@ -142,9 +149,11 @@ public final class TaskWatch implements AutoCloseable {
                 if (stop != null) {
                     break;
                 }
-                if (item instanceof TaskEvent event) {
-                    sink.onEvent(event);
-                    deliveredRevision = event.getRevision();
+                if (item instanceof Delivery delivery) {
+                    sink.onEvent(delivery.event());
+                    if (delivery.completesRevision()) {
+                        deliveredRevision = delivery.event().getRevision();
+                    }
                 } else if (item == Signal.RESYNC) {
                     resync();
                 } else if (item == Signal.REWATCH) {
@@ -314,20 +323,29 @@ public final class TaskWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Buffers the events of one etcd watch response. etcd never splits a revision's events across responses, so the
+     * last event of each revision here is the last of that revision.
+     */
     private void onResponse(int from, WatchResponse response) {
         synchronized (lock) {
             if (from != generation) {
                 return;
             }
             long highest = bufferedRevision;
+            List<TaskEvent> events = new ArrayList<>(response.getEvents().size());
             for (WatchEvent event : response.getEvents()) {
                 long revision = event.getKeyValue().getModRevision();
                 if (revision <= bufferedRevision) {
                     continue; // a replay after jetcd resumed: already handed over
                 }
                 highest = Math.max(highest, revision);
-                Optional<TaskEvent> mapped = map(event, revision);
-                if (mapped.isPresent() && !queue.offer(mapped.get())) {
+                map(event, revision).ifPresent(events::add);
+            }
+            for (int i = 0; i < events.size(); i++) {
+                TaskEvent event = events.get(i);
+                boolean completes = i == events.size() - 1 || events.get(i + 1).getRevision() != event.getRevision();
+                if (!queue.offer(new Delivery(event, completes))) {
                     metrics.slowConsumerCutOff();
                     end(Optional.of(new SlowConsumerException(capacity)));
                     return;
