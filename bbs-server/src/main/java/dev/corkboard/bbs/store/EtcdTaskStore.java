@@ -9,12 +9,8 @@ import dev.corkboard.bbs.state.TaskRequest;
 import dev.corkboard.bbs.state.TaskValidation;
 import dev.corkboard.bbs.store.StoreMetrics.Outcome;
 import dev.corkboard.proto.v1.Task;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * confirmed with a linearizable read before it is reported. A task driven through one replica therefore costs one
  * transaction per transition and no reads.
  *
+ * <p>Under load, transitions of different tasks share transactions ({@link StoreSettings#transitionBatch()}, see
+ * {@link BatchedCommits}); each still completes with its own outcome, and a transition is re-decided only when its
+ * own task moved on.
+ *
  * <p>On connection loss every call fails within {@link StoreSettings#requestTimeout()} as
  * {@link TaskError.Unavailable}; the jetcd client reconnects by itself and later calls succeed. A write that timed
  * out may still have applied: every call is idempotent for the same actor, so retrying is safe.
@@ -58,6 +58,7 @@ public final class EtcdTaskStore {
     private final RecordOps ops;
     private final TaskRecords records;
     private final ConditionalWrites conditional;
+    private final TransitionCommits commits;
 
     public EtcdTaskStore(Client client, TaskLifecycle lifecycle, Clock clock, StoreSettings settings,
             MeterRegistry registry) {
@@ -73,6 +74,7 @@ public final class EtcdTaskStore {
         this.ops = new RecordOps(keys);
         this.records = new TaskRecords(kv, keys, settings, metrics);
         this.conditional = new ConditionalWrites(kv, keys, lifecycle, clock, settings, metrics);
+        this.commits = TransitionCommits.of(kv, settings, metrics);
     }
 
     /**
@@ -210,22 +212,16 @@ public final class EtcdTaskStore {
 
     private CompletableFuture<Applied> commit(TaskRequest request, StoredTask stored, Task result, boolean removes,
             List<Op> writes, int attempt) {
-        ByteSequence key = keys.task(request.guid());
-        CompletableFuture<TxnResponse> txn = kv.txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(stored.modRevision())))
-                .Then(writes.toArray(new Op[0]))
-                .Else(Op.get(key, GetOption.DEFAULT))
-                .commit();
-        return bounded(txn).thenCompose(response -> {
-            if (response.isSucceeded()) {
+        var proposal = new TransitionCommits.Proposal(keys.task(request.guid()), stored.modRevision(), writes);
+        return commits.commit(proposal).thenCompose(outcome -> {
+            if (outcome instanceof TransitionCommits.Committed committed) {
                 if (removes) {
                     known.forget(request.guid());
                 } else {
                     // the transaction's revision is the one its put wrote the record at
-                    known.remember(request.guid(),
-                            new StoredTask(Optional.of(result), response.getHeader().getRevision()));
+                    known.remember(request.guid(), new StoredTask(Optional.of(result), committed.revision()));
                 }
-                return CompletableFuture.completedFuture(new Applied(result, true, response.getHeader().getRevision()));
+                return CompletableFuture.completedFuture(new Applied(result, true, committed.revision()));
             }
             metrics.conflict(request.call());
             if (attempt >= settings.maxAttempts()) {
@@ -233,8 +229,8 @@ public final class EtcdTaskStore {
                         request.call().verb() + " of task " + request.guid() + " lost " + attempt
                                 + " compare-and-swap races in a row")));
             }
-            StoredTask fresh = seen(request.guid(), response.getGetResponses().get(0).getKvs());
-            return attempt(request, fresh, false, attempt + 1);
+            List<io.etcd.jetcd.KeyValue> current = ((TransitionCommits.Moved) outcome).current();
+            return attempt(request, seen(request.guid(), current), false, attempt + 1);
         });
     }
 

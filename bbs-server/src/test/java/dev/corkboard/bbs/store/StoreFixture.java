@@ -23,11 +23,16 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A task store on a real etcd, under a prefix of its own so tests sharing one etcd never see each other's keys.
+ * A task store on a real etcd, under a prefix of its own so tests sharing one etcd never see each other's keys. It
+ * batches transitions ({@link #BATCHED}), so every store test runs the batched path; {@link TaskStoreSingleCommitTest}
+ * covers one transaction per transition.
  */
 final class StoreFixture implements FixtureExtension.Fixture {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    /** The batching every fixture uses unless a test asks otherwise. */
+    static final int BATCHED = 16;
 
     final Client client;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -40,12 +45,17 @@ final class StoreFixture implements FixtureExtension.Fixture {
     }
 
     StoreFixture(List<String> endpoints, Duration requestTimeout) {
-        this(endpoints, StoreSettings.defaults()
-                .withPrefix("/test-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8))
-                .withRequestTimeout(requestTimeout));
+        this(endpoints, settings().withRequestTimeout(requestTimeout));
     }
 
-    private StoreFixture(List<String> endpoints, StoreSettings settings) {
+    /** Settings under a fresh prefix, batching transitions. */
+    static StoreSettings settings() {
+        return StoreSettings.defaults()
+                .withPrefix("/test-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8))
+                .withTransitionBatch(BATCHED);
+    }
+
+    StoreFixture(List<String> endpoints, StoreSettings settings) {
         this.endpoints = List.copyOf(endpoints);
         this.client = Client.builder().endpoints(endpoints.toArray(new String[0])).build();
         this.settings = settings;
