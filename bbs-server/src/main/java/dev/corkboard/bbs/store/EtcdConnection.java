@@ -1,6 +1,7 @@
 package dev.corkboard.bbs.store;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>The client connects lazily and reconnects by itself; opening never fails because etcd is down, calls do.
+ *
+ * <p>The {@link EtcdTransport} picks the channel under jetcd's gRPC stubs; with {@link EtcdTransport#VERTX} the client
+ * also owns a Vert.x instance (daemon event-loop threads), closed with it.
  */
 public final class EtcdConnection implements AutoCloseable {
 
@@ -32,21 +36,31 @@ public final class EtcdConnection implements AutoCloseable {
     }
 
     /**
-     * A client of {@code endpoints} whose callbacks run on threads named {@code threadName-N}.
+     * A client of {@code endpoints} over jetcd's default transport whose callbacks run on threads named
+     * {@code threadName-N}.
      *
      * @throws IllegalArgumentException when {@code endpoints} is empty
      */
     public static EtcdConnection open(List<URI> endpoints, String threadName) {
+        return open(endpoints, threadName, EtcdTransport.GRPC);
+    }
+
+    /**
+     * A client of {@code endpoints} over {@code transport} whose callbacks run on threads named {@code threadName-N}.
+     *
+     * @throws IllegalArgumentException when {@code endpoints} is empty
+     */
+    public static EtcdConnection open(List<URI> endpoints, String threadName, EtcdTransport transport) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("at least one etcd endpoint is needed");
         }
         ExecutorService executor = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads(threadName));
         try {
-            Client client = Client.builder()
+            ClientBuilder builder = Client.builder()
                     .endpoints(endpoints.stream().map(URI::toString).toArray(String[]::new))
-                    .executorService(executor)
-                    .build();
+                    .executorService(executor);
+            Client client = (transport == EtcdTransport.VERTX ? builder.useVertx() : builder).build();
             return new EtcdConnection(client, executor);
         } catch (RuntimeException e) {
             executor.shutdownNow();
