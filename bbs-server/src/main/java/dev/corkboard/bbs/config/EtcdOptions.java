@@ -1,5 +1,8 @@
 package dev.corkboard.bbs.config;
 
+import dev.corkboard.bbs.store.EtcdTransport;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,4 +23,18 @@ public final class EtcdOptions {
             description = "Deadline of one etcd round trip; past it the call fails as unavailable."
                     + " Default: ${DEFAULT-VALUE}.")
     public String requestTimeout;
+
+    @Option(names = "--etcd-transport", paramLabel = "grpc|vertx", defaultValue = "grpc",
+            description = "Channel under the etcd client: grpc (grpc-java over Netty, jetcd's default) or vertx"
+                    + " (a Vert.x event loop). Default: ${DEFAULT-VALUE}.")
+    public String transport;
+
+    /** The transport {@code --etcd-transport} names; a problem for {@code parse} when it names none. */
+    public EtcdTransport transport(SettingParser parse) {
+        return EtcdTransport.named(transport).orElseGet(() -> {
+            parse.problem("--etcd-transport", "expected one of " + Arrays.stream(EtcdTransport.values())
+                    .map(EtcdTransport::settingName).collect(Collectors.joining(", ")) + ", got '" + transport + "'");
+            return EtcdTransport.GRPC;
+        });
+    }
 }

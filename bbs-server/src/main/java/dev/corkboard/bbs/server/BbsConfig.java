@@ -5,6 +5,8 @@ import dev.corkboard.bbs.config.HostPort;
 import dev.corkboard.bbs.config.InvalidConfigException;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.config.SettingParser;
+import dev.corkboard.bbs.store.EtcdTransport;
+import dev.corkboard.bbs.store.StoreSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +30,14 @@ import picocli.CommandLine;
  * @param tls server certificate and key, and the CA of client certificates under mutual TLS; empty: plaintext
  * @param callbacks how completion callbacks are POSTed (every replica delivers; one wins each task)
  * @param executorTtl time to live of an executor's presence lease: without a heartbeat for this long it disappears
+ * @param etcdTransport the channel under the etcd client
+ * @param transitionBatch most transitions per etcd transaction (1: one each)
+ * @param transitionBatchesInFlight most batched transactions in flight
  */
 public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPrefix, Duration requestTimeout,
         Optional<HostPort> metricsListen, int maxInboundMessageBytes, int maxWatchSubscribers, int watchBuffer,
-        Duration shutdownGrace, Optional<Tls> tls, CallbackSettings callbacks, Duration executorTtl) {
+        Duration shutdownGrace, Optional<Tls> tls, CallbackSettings callbacks, Duration executorTtl,
+        EtcdTransport etcdTransport, int transitionBatch, int transitionBatchesInFlight) {
 
 
     /** Certificate files for TLS; {@code clientCa} present means clients must present a certificate (mutual TLS). */
@@ -58,6 +64,11 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcd.endpoints);
         String prefix = parse.keyPrefix("--etcd-prefix", options.etcd.prefix);
         Duration requestTimeout = parse.duration("--request-timeout", options.etcd.requestTimeout);
+        EtcdTransport transport = options.etcd.transport(parse);
+        // an etcd transaction holds at most --max-txn-ops (default 128) compares
+        int transitionBatch = parse.integer("--transition-batch", options.transitionBatch, 1, 128);
+        int batchesInFlight = parse.integer("--transition-batches-in-flight", options.transitionBatchesInFlight, 1,
+                1024);
         Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
         int maxInbound = parse.integer("--max-inbound-message-size", options.maxInboundMessageSize, 64 * 1024,
                 64 * 1024 * 1024);
@@ -74,7 +85,7 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         parse.throwIfAny();
         return new BbsConfig(listen, endpoints, prefix, requestTimeout, metrics, maxInbound, maxWatches, watchBuffer,
                 grace, tls, new CallbackSettings(callbackWorkers, callbackQueue, callbackAttempts, callbackTimeout,
-                        callbackBackoff), executorTtl);
+                        callbackBackoff), executorTtl, transport, transitionBatch, batchesInFlight);
     }
 
     /** A whole number of seconds: etcd leases count in seconds, and refuses TTLs shorter than about 2 s. */
@@ -101,9 +112,16 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
                 : Optional.empty();
     }
 
+    /** The task store's settings: this configuration's prefix, timeout and batching over the defaults. */
+    public StoreSettings storeSettings() {
+        return StoreSettings.defaults().withPrefix(etcdPrefix).withRequestTimeout(requestTimeout)
+                .withTransitionBatch(transitionBatch).withBatchesInFlight(transitionBatchesInFlight);
+    }
+
     /** The same configuration listening on {@code address}. */
     public BbsConfig withListen(HostPort address) {
         return new BbsConfig(address, etcdEndpoints, etcdPrefix, requestTimeout, metricsListen,
-                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls, callbacks, executorTtl);
+                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls, callbacks, executorTtl,
+                etcdTransport, transitionBatch, transitionBatchesInFlight);
     }
 }

@@ -26,6 +26,18 @@ final class BbsOptions {
     @Mixin
     EtcdOptions etcd;
 
+    @Option(names = "--transition-batch", paramLabel = "N", defaultValue = "1",
+            description = "Most transitions of different tasks written in one etcd transaction; 1 writes each in a"
+                    + " transaction of its own. Above 1, a transition leaves at once while fewer than"
+                    + " --transition-batches-in-flight transactions are in flight, and otherwise waits to leave with the"
+                    + " next batch (no timer). Default: ${DEFAULT-VALUE}.")
+    String transitionBatch;
+
+    @Option(names = "--transition-batches-in-flight", paramLabel = "N", defaultValue = "4",
+            description = "With --transition-batch above 1, most batched etcd transactions in flight at once."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String transitionBatchesInFlight;
+
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT|off", defaultValue = "0.0.0.0:8687",
             description = "HTTP address of GET /metrics (Prometheus) and GET /healthz; 'off' disables it."
                     + " Default: ${DEFAULT-VALUE}.")

@@ -9,7 +9,6 @@ import dev.corkboard.bbs.state.TaskLifecycle;
 import dev.corkboard.bbs.store.ConvergerStatusReader;
 import dev.corkboard.bbs.store.EtcdConnection;
 import dev.corkboard.bbs.store.EtcdTaskStore;
-import dev.corkboard.bbs.store.StoreSettings;
 import dev.corkboard.proto.v1.ExecutorServiceGrpc;
 import dev.corkboard.proto.v1.TaskServiceGrpc;
 import io.etcd.jetcd.Client;
@@ -139,14 +138,11 @@ public final class BbsServer implements ProcessMain.Running {
     }
 
     private void openStore() {
-        EtcdConnection etcd = EtcdConnection.open(config.etcdEndpoints(), "corkboard-etcd");
+        EtcdConnection etcd = EtcdConnection.open(config.etcdEndpoints(), "corkboard-etcd",
+                config.etcdTransport());
         opened.push(etcd);
         client = etcd.client();
-        store = new EtcdTaskStore(client, new TaskLifecycle(), Clock.systemUTC(), storeSettings(), registry);
-    }
-
-    private StoreSettings storeSettings() {
-        return StoreSettings.defaults().withPrefix(config.etcdPrefix()).withRequestTimeout(config.requestTimeout());
+        store = new EtcdTaskStore(client, new TaskLifecycle(), Clock.systemUTC(), config.storeSettings(), registry);
     }
 
     private void openGrpc() throws IOException {
@@ -154,7 +150,7 @@ public final class BbsServer implements ProcessMain.Running {
         TaskGrpcService tasks = new TaskGrpcService(store, new TaskCounters(registry), subscribers,
                 config.watchBuffer());
         ClusterGrpcService cluster = new ClusterGrpcService(new ConvergerStatusReader(client.getKVClient(),
-                storeSettings()));
+                config.storeSettings()));
         executors = ExecutorHub.start(client, store, config.etcdPrefix(), config.requestTimeout(),
                 ExecutorSettings.defaults().withTtl(config.executorTtl()).withStreamBuffer(config.watchBuffer()),
                 registry, failure -> ErrorStatus.exception(failure, "").getStatus());

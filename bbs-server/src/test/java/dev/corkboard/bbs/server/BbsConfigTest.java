@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corkboard.bbs.config.HostPort;
 import dev.corkboard.bbs.config.InvalidConfigException;
+import dev.corkboard.bbs.store.EtcdTransport;
+import dev.corkboard.bbs.store.StoreSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -149,5 +151,29 @@ class BbsConfigTest {
     @Test
     void anUnknownFlagIsRefusedByTheParser() {
         assertThrows(CommandLine.UnmatchedArgumentException.class, () -> parse(Map.of(), "--lisen", "x:1"));
+    }
+
+    @Test
+    void transitionBatchingAndTheEtcdTransportComeFromFlagsOrTheEnvironmentAndReachTheStoreSettings() {
+        BbsConfig defaults = parse(Map.of());
+        assertEquals(EtcdTransport.GRPC, defaults.etcdTransport());
+        assertEquals(StoreSettings.DEFAULT_TRANSITION_BATCH, defaults.storeSettings().transitionBatch());
+        assertEquals(StoreSettings.DEFAULT_BATCHES_IN_FLIGHT, defaults.storeSettings().batchesInFlight());
+
+        BbsConfig config = parse(Map.of("CORKBOARD_TRANSITION_BATCH", "24", "CORKBOARD_ETCD_TRANSPORT", "vertx"),
+                "--transition-batches-in-flight", "6", "--etcd-prefix", "/p");
+
+        assertEquals(EtcdTransport.VERTX, config.etcdTransport());
+        StoreSettings store = config.storeSettings();
+        assertEquals(24, store.transitionBatch());
+        assertEquals(6, store.batchesInFlight());
+        assertEquals("/p", store.prefix());
+    }
+
+    @Test
+    void anUnknownTransportAndAnImpossibleBatchAreNamed() {
+        assertEquals(List.of("--etcd-transport: expected one of grpc, vertx, got 'carrier-pigeon'",
+                "--transition-batch: expected an integer from 1 to 128, got '0'"),
+                problems(Map.of(), "--etcd-transport", "carrier-pigeon", "--transition-batch", "0"));
     }
 }
