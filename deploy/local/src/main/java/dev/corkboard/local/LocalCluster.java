@@ -99,7 +99,11 @@ final class LocalCluster {
                 return 0;
             }
             state = launchUnlessRunning(state, member);
-            return awaitHealthy(state, List.of(name), healthTimeout) ? 0 : 1;
+            if (!awaitHealthy(state, List.of(name), healthTimeout)) {
+                return 1;
+            }
+            out.printf("%s is up%n", name);
+            return 0;
         }
     }
 
@@ -138,6 +142,10 @@ final class LocalCluster {
      * etcd), checks by pid that none is left, and keeps the logs; with {@code purge} removes the directory.
      */
     int down(boolean purge) throws InterruptedException {
+        if (!Files.isDirectory(dir)) {
+            out.printf("No cluster in %s%n", dir);
+            return 0;
+        }
         try (DirLock lock = DirLock.acquire(dir)) {
             Optional<ClusterState> existing = StateFile.read(dir);
             boolean allGone = true;

@@ -49,14 +49,14 @@ record StatusReport(String dir, String clusterId, List<String> etcdEndpoints, Li
     }
 
     void printEndpoints(PrintWriter out) {
-        out.printf("%-15s %s%n", "etcd", String.join(",", etcdEndpoints));
-        out.printf("%-15s %s%n", "BBS (cork)", String.join(",", bbsEndpoints));
+        out.printf("%-20s %s%n", "etcd", String.join(",", etcdEndpoints));
+        out.printf("%-20s %s%n", "BBS (cork)", String.join(",", bbsEndpoints));
         for (Entry entry : processes) {
             if (entry.role() != Role.ETCD) {
-                out.printf("%-15s http://%s/metrics%n", entry.name() + " metrics",
+                out.printf("%-20s http://%s/metrics%n", entry.name() + " metrics",
                         ClusterPlan.address(entry.ports().get("metrics")));
             }
         }
-        out.printf("%-15s %s/logs%n", "logs", dir);
+        out.printf("%-20s %s/logs%n", "logs", dir);
     }
 }
