@@ -8,12 +8,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Entry point of the benchmark jar. Each benchmark is a subcommand, so later ones (lifecycle over gRPC, end to end
- * with executors) slot in beside {@code store} without a second jar or launcher.
+ * Entry point of the benchmark jar. Each benchmark is a subcommand; {@code all} is the full run that
+ * {@code deploy/bench/run} starts when given no other.
  */
 @Command(name = "corkboard-bench",
         description = "On-demand Corkboard benchmarks against a real etcd. Not part of the test suite.",
-        subcommands = {StoreBenchmark.class, StoreDemo.class, ConvergerBenchmark.class, ExecutorBenchmark.class,
+        subcommands = {FullBenchmark.class, StoreBenchmark.class, StoreDemo.class, ConvergerBenchmark.class, ExecutorBenchmark.class,
             CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
 
@@ -25,7 +25,7 @@ public final class Bench implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "name a benchmark, e.g. 'store', or 'demo'");
+        throw new ParameterException(spec.commandLine(), "name a benchmark, e.g. 'all', 'store', or 'demo'");
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,29 @@
+package dev.corkboard.bench;
+
+import java.util.Optional;
+
+/** What the lifecycle phase found for one BBS variant: figures, or why there are none. */
+sealed interface LifecycleFigures {
+
+    BbsVariant variant();
+
+    /**
+     * @param window the closed loop's window; its CPU's {@code childJvmSeconds} is the BBS's
+     * @param executorFailures calls of the simulated executors that failed during the phase
+     * @param firstExecutorFailure the first of them
+     * @param heapAfterGcMb heap the BBS held after a full GC at the end of the phase
+     * @param heapPeakMb the most heap in use when any collection began, from the start of the BBS to the end of the
+     *     phase; NaN when it never collected
+     */
+    record Measured(BbsVariant variant, PhaseResult window, long executorFailures,
+            Optional<Throwable> firstExecutorFailure, double heapAfterGcMb, double heapPeakMb)
+            implements LifecycleFigures {
+
+        double bbsCpuSeconds() {
+            return window.cpu().childJvmSeconds();
+        }
+    }
+
+    /** The BBS build has no such setting, or the phase broke off; {@code reason} is one line. */
+    record Skipped(BbsVariant variant, String reason) implements LifecycleFigures {}
+}
