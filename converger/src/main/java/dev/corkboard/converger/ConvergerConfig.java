@@ -5,6 +5,7 @@ import dev.corkboard.bbs.config.InvalidConfigException;
 import dev.corkboard.bbs.config.LocalHost;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.config.SettingParser;
+import dev.corkboard.bbs.store.EtcdTransport;
 import dev.corkboard.bbs.store.StoreSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -29,9 +30,11 @@ import picocli.CommandLine;
  * @param requestTimeout deadline of one etcd round trip
  * @param metricsListen address of the Prometheus and health HTTP endpoint; empty: none
  * @param settings the converger's interval, thresholds, lease TTL and pass sizes
+ * @param etcdTransport the channel under the etcd client
  */
 public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, String etcdPrefix,
-        Duration requestTimeout, Optional<HostPort> metricsListen, ConvergerSettings settings) {
+        Duration requestTimeout, Optional<HostPort> metricsListen, ConvergerSettings settings,
+        EtcdTransport etcdTransport) {
 
 
     public ConvergerConfig {
@@ -57,10 +60,11 @@ public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, Strin
         List<URI> endpoints = parse.endpoints("--etcd-endpoints", options.etcd.endpoints);
         String prefix = parse.keyPrefix("--etcd-prefix", options.etcd.prefix);
         Duration requestTimeout = parse.duration("--request-timeout", options.etcd.requestTimeout);
+        EtcdTransport transport = options.etcd.transport(parse);
         Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
         ConvergerSettings settings = settings(parse, options);
         parse.throwIfAny();
-        return new ConvergerConfig(id, endpoints, prefix, requestTimeout, metrics, settings);
+        return new ConvergerConfig(id, endpoints, prefix, requestTimeout, metrics, settings, transport);
     }
 
     private static ConvergerSettings settings(SettingParser parse, ConvergerOptions options) {

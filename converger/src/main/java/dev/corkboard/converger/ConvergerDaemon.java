@@ -64,7 +64,8 @@ public final class ConvergerDaemon implements ProcessMain.Running {
             metrics = Optional.of(endpoint);
             opened.push(endpoint);
         }
-        EtcdConnection etcd = EtcdConnection.open(config.etcdEndpoints(), "corkboard-etcd");
+        EtcdConnection etcd = EtcdConnection.open(config.etcdEndpoints(), "corkboard-etcd",
+                config.etcdTransport());
         opened.push(etcd);
         converger = new Converger(etcd.client(), config.settings(), config.storeSettings(), registry,
                 Clock.systemUTC(), config.convergerId());
