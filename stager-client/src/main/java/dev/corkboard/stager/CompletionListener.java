@@ -78,7 +78,10 @@ public final class CompletionListener implements AutoCloseable {
         return listener;
     }
 
-    /** The revision of the last task change this listener has seen; 0 before its first listing. */
+    /**
+     * The revision up to which this listener has seen every task change (it resumes after it); 0 before its first
+     * listing.
+     */
     public long lastRevision() {
         return lastRevision;
     }
@@ -145,8 +148,10 @@ public final class CompletionListener implements AutoCloseable {
                         return true;
                     }
                     TaskEvent event = response.getEvent();
+                    // one transaction may change several tasks at one revision, so only the revisions before this
+                    // event's are surely complete: a resume sees this revision again (a repeated offer loses)
+                    lastRevision = Math.max(lastRevision, event.getRevision() - 1);
                     completedTask(event).ifPresent(this::offer);
-                    lastRevision = event.getRevision();
                 }
                 // the server ended the stream (it is shutting down): resume on another replica
                 throw Status.UNAVAILABLE.withDescription("the BBS ended the task watch").asRuntimeException();
