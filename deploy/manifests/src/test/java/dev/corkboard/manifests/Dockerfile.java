@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,7 @@ record Dockerfile(String text, List<Instruction> instructions) {
             }
             pending.append(line);
             String[] parts = pending.toString().strip().split("\\s+", 2);
-            instructions.add(new Instruction(parts[0].toUpperCase(java.util.Locale.ROOT),
+            instructions.add(new Instruction(parts[0].toUpperCase(Locale.ROOT),
                     parts.length > 1 ? parts[1] : ""));
             pending.setLength(0);
         }

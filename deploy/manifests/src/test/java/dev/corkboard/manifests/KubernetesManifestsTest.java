@@ -4,6 +4,7 @@ import static dev.corkboard.manifests.SystemdUnitsTest.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,7 @@ class KubernetesManifestsTest {
     void everyManifestParsesAndTheKustomizationListsThemAll() {
         assertEquals(List.of("Namespace", "ConfigMap", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget",
                 "Deployment", "DaemonSet"), manifests.documents.stream()
-                        .sorted(java.util.Comparator.comparing(KubernetesManifestsTest::order))
+                        .sorted(Comparator.comparing(KubernetesManifestsTest::order))
                         .map(KubernetesManifests.Document::kind).toList());
         assertEquals(List.of(), manifests.structureProblems());
     }

@@ -5,6 +5,7 @@ import static dev.corkboard.manifests.KubernetesManifests.require;
 import dev.corkboard.manifests.KubernetesManifests.Document;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +79,7 @@ final class KubernetesReferences {
         List<String> problems = new ArrayList<>();
         for (Document workload : manifests.workloads()) {
             String pod = workload.file() + " " + workload.name();
-            Map<String, Node> volumes = new java.util.LinkedHashMap<>();
+            Map<String, Node> volumes = new LinkedHashMap<>();
             for (Node volume : workload.podSpec().get("volumes").items()) {
                 volumes.put(volume.get("name").text(), volume);
                 String configMap = volume.at("configMap.name").text();
