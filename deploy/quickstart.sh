@@ -50,7 +50,9 @@ if [[ -z "$oldest" ]] || [[ -n "$(find "$root/pom.xml" "$root/proto" "$root/bbs-
     \( -name target -prune \) -o \( -newer "$oldest" \( -name pom.xml -o -path '*/src/main/*' \) -print \) \
     2>/dev/null | head -n 1)" ]]; then
   say "building the jars (a few minutes the first time)"
-  (cd "$root" && ./mvnw -B -q install -DskipTests)
+  # only the modules whose jars run here, and what they are made of: the suites and benchmarks are not needed
+  (cd "$root" && ./mvnw -B -q -pl bbs-server,converger,executor-agent,stager-client,deploy/local -am package \
+    -DskipTests)
 fi
 
 # 3. The cluster: 1 etcd, 2 BBS replicas, 2 executors, 2 convergers, or the one already up in $dir.
@@ -59,7 +61,7 @@ if ! up="$("$root/deploy/local/cluster" up --dir "$dir" 2>&1)"; then
   printf '%s\n' "$up" >&2
   exit 1
 fi
-printf '%s\n' "$up" | grep -E '^(Up in|Executors run tasks)' || true
+printf '%s\n' "$up" | grep -E '^(Up in|A cluster is already|Executors run tasks)' || true
 bbs="$(head -n 1 "$dir/bbs-endpoints")"
 cork() { "$root/deploy/bin/cork" --bbs "$bbs" "$@"; }
 

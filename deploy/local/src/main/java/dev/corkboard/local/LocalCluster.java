@@ -62,6 +62,10 @@ final class LocalCluster {
                     return 2;
                 }
                 out.printf("A cluster is already in %s: starting its members that are down.%n", dir);
+                if (state.processes().stream().noneMatch(MemberProcess::isRunning)) {
+                    // nothing runs the cluster's copies of the jars: take the latest build
+                    Programs.locate(root, env).copyJarsTo(dir);
+                }
             } else {
                 state = plan(requested.orElse(Topology.DEFAULT));
                 StateFile.write(state);
@@ -174,10 +178,11 @@ final class LocalCluster {
     }
 
     private ClusterState plan(Topology topology) {
-        Programs programs = Programs.locate(root, env);
+        Programs checkout = Programs.locate(root, env);
+        checkout.copyJarsTo(dir);
         byte[] id = new byte[3];
         new SecureRandom().nextBytes(id);
-        return ClusterPlan.plan(dir, topology, programs, runsAsRoot(), HexFormat.of().formatHex(id),
+        return ClusterPlan.plan(dir, topology, checkout.inCluster(dir), runsAsRoot(), HexFormat.of().formatHex(id),
                 Ports.pick(Ports.needed(topology)));
     }
 

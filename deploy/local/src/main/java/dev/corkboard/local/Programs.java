@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +39,37 @@ record Programs(String java, List<String> javaOptions, String etcd, String bbsJa
                 jar(root, "bbs-server", "corkboard-bbs-server").toString(),
                 jar(root, "executor-agent", "corkboard-executor-agent").toString(),
                 jar(root, "converger", "corkboard-converger").toString());
+    }
+
+    /**
+     * The same programs with the jars at their places in the cluster directory, {@code DIR/jars}. Members run these
+     * copies, never the checkout's: a rebuild replaces the checkout's jars, and a JVM whose jar changes under it fails
+     * as soon as it loads a class it had not loaded yet (at shutdown, typically).
+     */
+    Programs inCluster(Path dir) {
+        Path jars = dir.resolve("jars");
+        return new Programs(java, javaOptions, etcd, jars.resolve("bbs-server.jar").toString(),
+                jars.resolve("executor-agent.jar").toString(), jars.resolve("converger.jar").toString());
+    }
+
+    /** Copies these programs' jars to {@link #inCluster(Path)}'s, each replaced atomically. */
+    void copyJarsTo(Path dir) {
+        Programs target = inCluster(dir);
+        copy(bbsJar, target.bbsJar());
+        copy(executorJar, target.executorJar());
+        copy(convergerJar, target.convergerJar());
+    }
+
+    private static void copy(String from, String to) {
+        Path target = Path.of(to);
+        Path aside = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(Path.of(from), aside, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(aside, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
+        }
     }
 
     static Path etcd(Map<String, String> env) {
