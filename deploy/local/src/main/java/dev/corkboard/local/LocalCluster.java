@@ -78,7 +78,7 @@ final class LocalCluster {
                     state = launchUnlessRunning(state, member);
                 }
                 if (!awaitHealthy(state, group.stream().map(Member::name).toList(), healthTimeout)) {
-                    err.printf("cluster: the other members keep running; see `cluster status`, or `cluster down`%n");
+                    err.printf("cluster: the members already started keep running; see `cluster status`, or `cluster down`%n");
                     return 1;
                 }
             }
@@ -270,7 +270,7 @@ final class LocalCluster {
         out.println("Try:");
         out.println("  deploy/bin/cork executors");
         out.println("  deploy/bin/cork desire --domain demo --guid hello-1 --result-file out -- sh -c 'echo hi | tee out'");
-        out.println("  deploy/bin/cork wait hello-1 && deploy/bin/cork task hello-1 && deploy/bin/cork logs hello-1");
+        out.println("  deploy/bin/cork wait hello-1 && deploy/bin/cork logs hello-1");
         out.println("  deploy/local/cluster status | kill bbs-1 | start bbs-1 | down [--purge]");
     }
 
