@@ -6,13 +6,13 @@ import io.etcd.jetcd.options.DeleteOption;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +39,7 @@ import picocli.CommandLine.Spec;
  *   <li>desire → claimed latency at half the best of those rates, open loop ({@link PacedClaims});</li>
  *   <li>tasks end to end through real executor agents running {@code /bin/true} ({@link EndToEnd}).</li>
  * </ol>
+ * The last two run on the BBS of the fastest variant, kept up after its lifecycles.
  * Progress goes to stderr, so that with {@code --json} the command's output holds the JSON object alone. It exits 1
  * when a phase saw failures or could not be measured.
  */
@@ -93,9 +93,13 @@ public final class FullBenchmark implements Callable<Integer> {
     String e2eRuntime = "sandbox";
 
     @Option(names = "--bbs-jvm-option", paramLabel = "OPTION",
-            description = "A further JVM option of every BBS process, e.g."
-                    + " -XX:StartFlightRecording=filename=/tmp/bbs.jfr,settings=profile (repeatable).")
+            description = "A further JVM option of every BBS process, e.g. -XX:+UseParallelGC (repeatable).")
     List<String> bbsJvmOptions = new ArrayList<>();
+
+    @Option(names = "--profile", paramLabel = "DIR", description = "Record each BBS process with Java Flight"
+            + " Recorder (settings 'profile') into DIR/bbs-<variant>.jfr, from its start to its end; the fastest"
+            + " variant's recording covers the latency and end-to-end phases too.")
+    Optional<Path> profileDir = Optional.empty();
 
     @Option(names = "--endpoints", paramLabel = "URL", split = ",",
             description = "etcd client URLs to use instead of starting a local etcd; the run's keys are removed after.")
@@ -168,31 +172,37 @@ public final class FullBenchmark implements Callable<Integer> {
                 inFlight, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
 
         List<LifecycleFigures> lifecycles = new ArrayList<>();
-        for (BbsVariant variant : variants) {
-            lifecycles.add(lifecycles(etcdEndpoints, prefix, variant));
-        }
-        Optional<LifecycleFigures.Measured> peak = lifecycles.stream()
-                .flatMap(figures -> figures instanceof LifecycleFigures.Measured m ? Stream.of(m)
-                        : Stream.empty())
-                .max(Comparator.comparingDouble(m -> m.window().perSecond()));
-
-        Optional<PacedClaims.Outcome> claims = Optional.empty();
-        EndToEnd.Settings e2eSettings = new EndToEnd.Settings(e2eRuntime, 2, 4, e2eTasks, e2eWarmup, 16);
-        Optional<TaskBatch.Outcome> e2e = Optional.empty();
         List<String> notMeasured = new ArrayList<>();
-        BbsVariant latencyVariant = peak.map(LifecycleFigures::variant).orElse(variants.get(0));
-        try (BbsProcess bbs = BbsProcess.start(etcdEndpoints, prefix + "/latency", latencyVariant.flags(),
-                bbsJvmOptions)) {
-            if (peak.isPresent()) {
-                claims = Optional.of(claims(bbs, peak.get().window().perSecond() / 2));
-            } else {
-                notMeasured.add("claim latency: no lifecycle rate to take half of");
+        EndToEnd.Settings e2eSettings = new EndToEnd.Settings(e2eRuntime, 2, 4, e2eTasks, e2eWarmup, 16);
+        Optional<PacedClaims.Outcome> claims = Optional.empty();
+        Optional<TaskBatch.Outcome> e2e = Optional.empty();
+        // The fastest variant's BBS stays up for the latency and end-to-end phases, its JIT warm from the lifecycles:
+        // paced at half its peak, a cold BBS would build a queue in its first seconds that the window would measure.
+        Optional<BbsProcess> fastest = Optional.empty();
+        try {
+            for (BbsVariant variant : variants) {
+                VariantRun run = lifecycles(etcdEndpoints, prefix, variant);
+                lifecycles.add(run.figures());
+                if (run.bbs().isPresent() && LifecycleFigures.peak(lifecycles).orElseThrow().variant() == variant) {
+                    closeIfPresent(fastest);
+                    fastest = run.bbs();
+                } else {
+                    closeIfPresent(run.bbs());
+                }
             }
-            e2e = endToEnd(bbs, e2eSettings, notMeasured);
-        } catch (IOException | IllegalStateException e) {
-            notMeasured.add("latency and end to end: " + firstLine(e));
+            if (fastest.isPresent()) {
+                claims = Optional.of(claims(fastest.get(),
+                        LifecycleFigures.peak(lifecycles).orElseThrow().window().perSecond() / 2));
+                e2e = endToEnd(fastest.get(), e2eSettings, notMeasured);
+            } else {
+                notMeasured.add("claim latency and end to end: no BBS variant could be measured");
+            }
+        } finally {
+            closeIfPresent(fastest);
         }
         progress.println("done");
+        BbsVariant latencyVariant = LifecycleFigures.peak(lifecycles).map(LifecycleFigures::variant)
+                .orElse(variants.get(0));
         return new FullReport(cas, lifecycles, latencyVariant, claims, e2eSettings, e2e, notMeasured,
                 new FullReport.Settings(inFlight, executors, durationSeconds, warmupSeconds),
                 new FullReport.Machine(Runtime.getRuntime().availableProcessors(), version,
@@ -200,29 +210,44 @@ public final class FullBenchmark implements Callable<Integer> {
                 date);
     }
 
-    private LifecycleFigures lifecycles(List<String> etcdEndpoints, String prefix, BbsVariant variant)
+    /** A variant's figures, and its BBS while it is still up. */
+    private record VariantRun(LifecycleFigures figures, Optional<BbsProcess> bbs) {}
+
+    /** Lifecycles through a BBS of this variant; a measured variant's BBS is returned up, for the caller to close. */
+    private VariantRun lifecycles(List<String> etcdEndpoints, String prefix, BbsVariant variant)
             throws InterruptedException {
         Optional<String> unsupported = variant.unsupported();
         if (unsupported.isPresent()) {
             progress.printf("2. lifecycles, %s: not measured: %s%n", variant.name(), unsupported.get());
-            return new LifecycleFigures.Skipped(variant, unsupported.get());
+            return new VariantRun(new LifecycleFigures.Skipped(variant, unsupported.get()), Optional.empty());
         }
         progress.printf("2. lifecycles through the BBS API, %s (%s): %d in flight, %d executors, warm-up %d s,"
                 + " %d s measured%n", variant.name(), variant.describe(), inFlight, executors, warmupSeconds,
                 durationSeconds);
-        try (BbsProcess bbs = BbsProcess.start(etcdEndpoints, prefix + "/" + variant.name(), variant.flags(),
-                bbsJvmOptions);
-                SimulatedFleet fleet = SimulatedFleet.start(bbs.endpoint(), executors, variant.name(),
-                        (guid, nanos) -> { })) {
-            PhaseResult window = ClosedLoop.run(slot -> fleet.lifecycle(fleet.nextGuid()), inFlight,
-                    Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
-            double heapAfterGc = bbs.heapAfterFullGcMb();
-            double heapPeak = bbs.gc().peakBeforeMb();
-            return new LifecycleFigures.Measured(variant, window, fleet.executors().failures(),
-                    fleet.executors().firstFailure(), heapAfterGc, heapPeak);
+        Optional<BbsProcess> bbs = Optional.empty();
+        try {
+            bbs = Optional.of(BbsProcess.start(etcdEndpoints, prefix + "/" + variant.name(), variant.flags(),
+                    jvmOptions(variant.name())));
+            try (SimulatedFleet fleet = SimulatedFleet.start(bbs.get().endpoint(), executors, variant.name(),
+                    (guid, nanos) -> { })) {
+                PhaseResult window = ClosedLoop.run(slot -> fleet.lifecycle(fleet.nextGuid()), inFlight,
+                        Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(durationSeconds));
+                double heapAfterGc = bbs.get().heapAfterFullGcMb();
+                double heapPeak = bbs.get().gc().peakBeforeMb();
+                return new VariantRun(new LifecycleFigures.Measured(variant, window, fleet.executors().failures(),
+                        fleet.executors().firstFailure(), heapAfterGc, heapPeak), bbs);
+            }
         } catch (IOException | IllegalStateException e) {
+            closeIfPresent(bbs);
             progress.printf("2. lifecycles, %s: broke off: %s%n", variant.name(), firstLine(e));
-            return new LifecycleFigures.Skipped(variant, "broke off: " + firstLine(e));
+            return new VariantRun(new LifecycleFigures.Skipped(variant, "broke off: " + firstLine(e)),
+                    Optional.empty());
+        }
+    }
+
+    private static void closeIfPresent(Optional<BbsProcess> bbs) throws InterruptedException {
+        if (bbs.isPresent()) {
+            bbs.get().close();
         }
     }
 
@@ -246,6 +271,14 @@ public final class FullBenchmark implements Callable<Integer> {
             notMeasured.add("end to end: " + firstLine(e));
             return Optional.empty();
         }
+    }
+
+    /** The JVM options of one variant's BBS process: those given, and its flight recording when profiling. */
+    private List<String> jvmOptions(String variant) {
+        List<String> options = new ArrayList<>(bbsJvmOptions);
+        profileDir.ifPresent(dir -> options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                + dir.toAbsolutePath().resolve("bbs-" + variant + ".jfr")));
+        return options;
     }
 
     private static String firstLine(Exception e) {

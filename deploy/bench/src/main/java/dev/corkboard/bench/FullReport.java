@@ -5,12 +5,10 @@ import static dev.corkboard.bench.Json.string;
 
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The full run's figures, as a table for people or one JSON object for scripts. The design's targets (DESIGN.md §7):
@@ -35,13 +33,11 @@ record FullReport(PhaseResult cas, List<LifecycleFigures> lifecycles, BbsVariant
     }
 
     List<LifecycleFigures.Measured> measured() {
-        return lifecycles.stream().flatMap(f -> f instanceof LifecycleFigures.Measured m ? Stream.of(m)
-                : Stream.empty()).toList();
+        return LifecycleFigures.measured(lifecycles);
     }
 
-    /** The variant with the most lifecycles per second. */
     Optional<LifecycleFigures.Measured> peak() {
-        return measured().stream().max(Comparator.comparingDouble(m -> m.window().perSecond()));
+        return LifecycleFigures.peak(lifecycles);
     }
 
     Optional<LifecycleFigures.Measured> variant(String name) {

@@ -1,11 +1,24 @@
 package dev.corkboard.bench;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** What the lifecycle phase found for one BBS variant: figures, or why there are none. */
 sealed interface LifecycleFigures {
 
     BbsVariant variant();
+
+    /** The variants that were measured, in the order given. */
+    static List<Measured> measured(List<LifecycleFigures> figures) {
+        return figures.stream().flatMap(f -> f instanceof Measured m ? Stream.of(m) : Stream.empty()).toList();
+    }
+
+    /** The measured variant with the most lifecycles per second. */
+    static Optional<Measured> peak(List<LifecycleFigures> figures) {
+        return measured(figures).stream().max(Comparator.comparingDouble(m -> m.window().perSecond()));
+    }
 
     /**
      * @param window the closed loop's window; its CPU's {@code childJvmSeconds} is the BBS's
