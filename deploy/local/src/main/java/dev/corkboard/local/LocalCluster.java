@@ -104,6 +104,11 @@ final class LocalCluster {
             }
             state = launchUnlessRunning(state, member);
             if (!awaitHealthy(state, List.of(name), healthTimeout)) {
+                Member started = member(state, name);
+                if (MemberProcess.isRunning(started)) {
+                    err.printf("cluster: %s keeps running (pid %d); `cluster stop %s` stops it%n", name,
+                            started.pid(), name);
+                }
                 return 1;
             }
             out.printf("%s is up%n", name);
