@@ -52,25 +52,7 @@ final class LocalCluster {
     int up(Optional<Topology> requested, Duration healthTimeout) throws InterruptedException {
         long began = System.nanoTime();
         try (DirLock lock = DirLock.acquire(dir)) {
-            Optional<ClusterState> existing = StateFile.read(dir);
-            ClusterState state;
-            if (existing.isPresent()) {
-                state = existing.get();
-                if (requested.isPresent() && !requested.get().equals(state.topology())) {
-                    err.printf("cluster: %s holds a cluster of %s; bring it down with --purge to change its shape%n",
-                            dir, state.topology());
-                    return 2;
-                }
-                out.printf("A cluster is already in %s: starting its members that are down.%n", dir);
-                if (state.processes().stream().noneMatch(MemberProcess::isRunning)) {
-                    // nothing runs the cluster's copies of the jars: take the latest build
-                    Programs.locate(root, env).copyJarsTo(dir);
-                }
-            } else {
-                state = plan(requested.orElse(Topology.DEFAULT));
-                StateFile.write(state);
-                out.printf("Starting a Corkboard cluster in %s (%s)%n", dir, state.topology());
-            }
+            ClusterState state = planOrReuse(requested);
             noteRuntime(state);
             for (List<Role> roles : START_ORDER) {
                 List<Member> group = state.processes().stream().filter(m -> roles.contains(m.role())).toList();
@@ -78,19 +60,42 @@ final class LocalCluster {
                     state = launchUnlessRunning(state, member);
                 }
                 if (!awaitHealthy(state, group.stream().map(Member::name).toList(), healthTimeout)) {
-                    err.printf("cluster: the members already started keep running; see `cluster status`, or `cluster down`%n");
+                    err.println("cluster: the members already started keep running; see `cluster status`, or"
+                            + " `cluster down`");
                     return 1;
                 }
             }
             StateFile.writeBbsEndpoints(dir, state.bbsEndpoints());
-            StatusReport report = StatusReport.of(state);
             out.printf("%nUp in %.1f s.%n%n", (System.nanoTime() - began) / 1e9);
+            StatusReport report = StatusReport.of(state);
             report.printTable(out);
             out.println();
             report.printEndpoints(out);
             printNextSteps();
             return 0;
         }
+    }
+
+    /** The recorded cluster, or a new plan recorded now; a shape other than the recorded one is refused. */
+    private ClusterState planOrReuse(Optional<Topology> requested) {
+        Optional<ClusterState> existing = StateFile.read(dir);
+        if (existing.isEmpty()) {
+            ClusterState state = plan(requested.orElse(Topology.DEFAULT));
+            StateFile.write(state);
+            out.printf("Starting a Corkboard cluster in %s (%s)%n", dir, state.topology());
+            return state;
+        }
+        ClusterState state = existing.get();
+        if (requested.isPresent() && !requested.get().equals(state.topology())) {
+            throw new IllegalArgumentException(dir + " holds a cluster of " + state.topology()
+                    + "; bring it down with --purge to change its shape");
+        }
+        out.printf("A cluster is already in %s: starting its members that are down.%n", dir);
+        if (state.processes().stream().noneMatch(MemberProcess::isRunning)) {
+            // nothing runs the cluster's copies of the jars: take the latest build
+            Programs.locate(root, env).copyJarsTo(dir);
+        }
+        return state;
     }
 
     /** Starts one member again with its recorded command, ports and data. */
@@ -274,7 +279,8 @@ final class LocalCluster {
         }
         out.println("Try:");
         out.println("  deploy/bin/cork executors");
-        out.println("  deploy/bin/cork desire --domain demo --guid hello-1 --result-file out -- sh -c 'echo hi | tee out'");
+        out.println("  deploy/bin/cork desire --domain demo --guid hello-1 --result-file out --"
+                + " sh -c 'echo hi | tee out'");
         out.println("  deploy/bin/cork wait hello-1 && deploy/bin/cork logs hello-1");
         out.println("  deploy/local/cluster status | kill bbs-1 | start bbs-1 | down [--purge]");
     }

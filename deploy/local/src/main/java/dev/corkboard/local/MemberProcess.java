@@ -65,7 +65,8 @@ final class MemberProcess {
 
     /** Whether the member's recorded pid runs the member's command now. */
     static boolean isRunning(Member member) {
-        return member.pid() > 0 && commandLine(member.pid()).map(actual -> runs(actual, member.command())).orElse(false);
+        return member.pid() > 0
+                && commandLine(member.pid()).map(actual -> runs(actual, member.command())).orElse(false);
     }
 
     /**
