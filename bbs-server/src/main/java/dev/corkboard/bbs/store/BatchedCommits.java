@@ -123,7 +123,13 @@ final class BatchedCommits implements TransitionCommits {
                 .Else(reads.toArray(new Op[0]))
                 .commit();
         EtcdFutures.bounded(txn, settings.requestTimeout()).whenComplete((response, failure) -> {
-            List<Waiting> innocent = failure == null ? settle(batch, response) : fail(batch, failure);
+            List<Waiting> innocent;
+            try {
+                innocent = failure == null ? settle(batch, response) : fail(batch, failure);
+            } catch (RuntimeException e) {
+                // an answer we cannot read fails what it left open, and the slot is freed all the same
+                innocent = fail(batch, EtcdFutures.translate(e, settings.requestTimeout()));
+            }
             synchronized (lock) {
                 inFlight--;
                 for (int i = innocent.size() - 1; i >= 0; i--) {
@@ -157,6 +163,7 @@ final class BatchedCommits implements TransitionCommits {
         return innocent;
     }
 
+    /** Fails every proposal of the batch not settled yet. */
     private static List<Waiting> fail(List<Waiting> batch, Throwable failure) {
         batch.forEach(entry -> entry.result().completeExceptionally(failure));
         return List.of();
