@@ -3,6 +3,7 @@ package dev.corkboard.bbs.server;
 import dev.corkboard.bbs.config.CommonOptions;
 import dev.corkboard.bbs.config.ConfigDefaults;
 import dev.corkboard.bbs.config.EtcdOptions;
+import dev.corkboard.bbs.store.StoreSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,14 +27,16 @@ final class BbsOptions {
     @Mixin
     EtcdOptions etcd;
 
-    @Option(names = "--transition-batch", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--transition-batch", paramLabel = "N",
+            defaultValue = "" + StoreSettings.DEFAULT_TRANSITION_BATCH,
             description = "Most transitions of different tasks written in one etcd transaction; 1 writes each in a"
                     + " transaction of its own. Above 1, a transition leaves at once while fewer than"
                     + " --transition-batches-in-flight transactions are in flight, and otherwise waits to leave with the"
                     + " next batch (no timer). Default: ${DEFAULT-VALUE}.")
     String transitionBatch;
 
-    @Option(names = "--transition-batches-in-flight", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--transition-batches-in-flight", paramLabel = "N",
+            defaultValue = "" + StoreSettings.DEFAULT_BATCHES_IN_FLIGHT,
             description = "With --transition-batch above 1, most batched etcd transactions in flight at once."
                     + " Default: ${DEFAULT-VALUE}.")
     String transitionBatchesInFlight;

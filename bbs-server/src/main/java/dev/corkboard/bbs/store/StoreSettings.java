@@ -22,7 +22,7 @@ public record StoreSettings(String prefix, Duration requestTimeout, int maxAttem
         int defaultPageSize, int maxPageSize, int knownRecords, int transitionBatch, int batchesInFlight) {
 
     public static final String DEFAULT_PREFIX = "/corkboard/v1";
-    public static final int DEFAULT_TRANSITION_BATCH = 1;
+    public static final int DEFAULT_TRANSITION_BATCH = 16;
     public static final int DEFAULT_BATCHES_IN_FLIGHT = 4;
 
     public StoreSettings {
