@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The warm-up lasts at least the time asked for, then goes on (to at most {@link #MAX_WARMUP_FACTOR} times that)
  * while the JIT is still busy: on 2 cores, compiler threads that are still working on grpc and netty inside the
  * window take a large share of a core from the load and from etcd, and would understate whichever phase runs first.
+ * In any case it lasts until a round's worth of operations ({@code concurrency} of them) has finished.
  */
 final class ClosedLoop {
 
@@ -44,12 +45,15 @@ final class ClosedLoop {
     private final LongAdder failed = new LongAdder();
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     private final CountDownLatch drained;
+    /** Counts down as operations finish, the first {@code concurrency} of them: a round's worth. */
+    private final CountDownLatch firstRound;
     private volatile Window window;
     private volatile boolean stopping;
 
     private ClosedLoop(Operation operation, int concurrency) {
         this.operation = operation;
         this.drained = new CountDownLatch(concurrency);
+        this.firstRound = new CountDownLatch(concurrency);
     }
 
     /** Runs the load for warm-up plus window, waits for the last operations to finish, and reports the window. */
@@ -63,6 +67,11 @@ final class ClosedLoop {
         sleepUntil(started + warmup.toNanos());
         if (!warmup.isZero()) {
             awaitQuietJit(started + MAX_WARMUP_FACTOR * warmup.toNanos());
+        }
+        // a cold server's first operations can outlast a short window, which would then count none of them
+        if (!loop.firstRound.await(DRAIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("fewer than " + concurrency + " operations finished within "
+                    + DRAIN_TIMEOUT.toSeconds() + " s: the server stalled?");
         }
         CpuTime cpuAtStart = CpuTime.now();
         long windowStart = System.nanoTime();
@@ -136,6 +145,7 @@ final class ClosedLoop {
 
     private void finish(long started, Boolean ok, Throwable failure) {
         long now = System.nanoTime();
+        firstRound.countDown();
         if (failure != null) {
             firstFailure.compareAndSet(null, failure);
         }
