@@ -94,15 +94,6 @@ final class BbsProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    long pid() {
-        return process.pid();
-    }
-
-    /** CPU seconds the BBS has used so far, every thread of it. */
-    double cpuSeconds() {
-        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
-    }
-
     /** What its GC log says so far. */
     GcLog.Figures gc() throws IOException {
         return GcLog.read(dir.resolve(GcLog.FILE_NAME));

@@ -124,6 +124,8 @@ record FullReport(PhaseResult cas, List<LifecycleFigures> lifecycles, BbsVariant
                         .orElse("null"))
                 .append(",\"claim_rate_per_s\":").append(claims.map(c -> number(c.ratePerSecond(), 1)).orElse("null"))
                 .append(",\"claim_tasks\":").append(claims.map(c -> Long.toString(c.desired())).orElse("null"))
+                .append(",\"claim_unclaimed\":").append(claims.map(c -> Long.toString(c.unclaimed())).orElse("null"))
+                .append(",\"claim_failed\":").append(claims.map(c -> Long.toString(c.failed())).orElse("null"))
                 .append(",\"claim_variant\":").append(string(latencyVariant.name()))
                 .append(",\"e2e_tasks_per_s\":").append(e2e.map(o -> number(o.perSecond(), 1)).orElse("null"))
                 .append(",\"e2e_latency_ms\":").append(e2e.map(o -> "{\"p50\":"
