@@ -26,13 +26,18 @@ final class WatchCommand extends BbsCommand {
 
     @Override
     int run(StagerClient client, Output output) throws InterruptedException {
-        long after = fromRevision;
+        // one transaction may change several tasks at one revision, and a stream may break between them: a resume
+        // starts at the last revision printed again and skips the events of it already printed
+        long last = fromRevision;
+        long printedAtLast = 0;
         long printed = 0;
         int resumes = 0;
         if (!cork.json) {
             output.line(String.format("%-10s %-8s %-40s %s", "REVISION", "EVENT", "GUID", "STATE"));
         }
         while (true) {
+            long after = printedAtLast == 0 ? last : last - 1;
+            long skip = printedAtLast;
             try {
                 Iterator<WatchTasksResponse> responses = client.watch(after);
                 while (responses.hasNext()) {
@@ -43,8 +48,14 @@ final class WatchCommand extends BbsCommand {
                         return Cork.BBS_ERROR;
                     }
                     TaskEvent event = response.getEvent();
+                    if (skip > 0 && event.getRevision() == last) {
+                        skip--;
+                        continue;
+                    }
+                    skip = 0;
                     print(event, output);
-                    after = event.getRevision();
+                    printedAtLast = event.getRevision() == last ? printedAtLast + 1 : 1;
+                    last = event.getRevision();
                     resumes = 0;
                     if (count > 0 && ++printed >= count) {
                         return 0;
