@@ -114,12 +114,20 @@ final class LocalCluster implements AutoCloseable {
                 .collect(Collectors.joining("\n"));
     }
 
-    /** {@code cluster down}: afterwards no member process is left. A directory never created had none. */
+    /** {@code cluster down}, keeping the directory (logs, data) to look into. */
     @Override
     public void close() {
+        down(false);
+    }
+
+    /**
+     * {@code cluster down}: afterwards no member process is left; with {@code purge} the directory goes too (a
+     * three-member cluster leaves a few hundred MB of etcd data and copied jars). A directory never created had none.
+     */
+    void down(boolean purge) {
         try {
             if (Files.exists(dir)) {
-                run(List.of("down"), CALL_TIMEOUT);
+                run(purge ? List.of("down", "--purge") : List.of("down"), CALL_TIMEOUT);
             }
         } finally {
             try {

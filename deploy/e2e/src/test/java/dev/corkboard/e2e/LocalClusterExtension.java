@@ -11,12 +11,13 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 /**
  * One local cluster per test class: up before the first test, down after the last even when a test or the start
  * failed. When anything fails, the tail of every member's log goes to the build output, so a failure in CI explains
- * itself without the cluster's directory.
+ * itself, and the cluster's directory under {@code target/e2e} is kept.
  */
 final class LocalClusterExtension implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler {
 
     private final Optional<List<String>> upOptions;
     private LocalCluster cluster;
+    private boolean failed;
 
     private LocalClusterExtension(Optional<List<String>> upOptions) {
         this.upOptions = upOptions.map(List::copyOf);
@@ -47,19 +48,22 @@ final class LocalClusterExtension implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        failed = true;
         printLogTails(context.getDisplayName() + " failed");
         throw failure;
     }
 
+    /** Down after the last test: the directory is removed when every test passed and kept to look into otherwise. */
     @Override
     public void afterAll(ExtensionContext context) {
         if (cluster == null) {
             return; // up failed: its failure carries the member logs, and it brought down what had started
         }
         if (context.getExecutionException().isPresent()) {
+            failed = true;
             printLogTails(context.getDisplayName() + " failed");
         }
-        cluster.close();
+        cluster.down(!failed);
     }
 
     private void printLogTails(String why) {
