@@ -14,13 +14,14 @@ record BbsVariant(String name, List<String> flags) {
     }
 
     /**
-     * Transitions one etcd transaction each (the default), transitions batched up to {@code batch} per transaction,
-     * and the jetcd Vert.x transport instead of grpc-java's.
+     * One etcd transaction per transition; transitions batched up to {@code batch} per transaction; and batched over
+     * jetcd's Vert.x transport instead of grpc-java's. Every flag is spelled out, so a variant means the same whatever
+     * the BBS's defaults are.
      */
     static List<BbsVariant> all(int batch) {
-        return List.of(new BbsVariant("unbatched", List.of("--transition-batch=1")),
-                new BbsVariant("batched", List.of("--transition-batch=" + batch)),
-                new BbsVariant("vertx", List.of("--etcd-transport=vertx")));
+        return List.of(new BbsVariant("unbatched", List.of("--transition-batch=1", "--etcd-transport=grpc")),
+                new BbsVariant("batched", List.of("--transition-batch=" + batch, "--etcd-transport=grpc")),
+                new BbsVariant("vertx", List.of("--transition-batch=" + batch, "--etcd-transport=vertx")));
     }
 
     /** Why this BBS build cannot run the variant, when it cannot. */

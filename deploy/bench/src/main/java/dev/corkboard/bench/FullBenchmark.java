@@ -60,8 +60,9 @@ public final class FullBenchmark implements Callable<Integer> {
             description = "Measured seconds of each throughput and latency phase (default: ${DEFAULT-VALUE}).")
     int durationSeconds = 10;
 
-    @Option(names = "--warmup", paramLabel = "S", description = "Warm-up seconds before each measured window; the"
-            + " ceiling's goes on, up to 4 times as long, while the JIT is still compiling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "S", description = "Warm-up seconds before each measured window; a"
+            + " closed loop's goes on, up to 4 times as long, while this JVM's JIT is still compiling"
+            + " (default: ${DEFAULT-VALUE}).")
     int warmupSeconds = 5;
 
     @Option(names = "--in-flight", paramLabel = "N",
@@ -73,11 +74,13 @@ public final class FullBenchmark implements Callable<Integer> {
     int executors = 64;
 
     @Option(names = "--transition-batch", paramLabel = "N",
-            description = "Transitions per etcd transaction of the batched variant (default: ${DEFAULT-VALUE}).")
+            description = "Transitions per etcd transaction of the batched and vertx variants"
+                    + " (default: ${DEFAULT-VALUE}).")
     int transitionBatch = 16;
 
     @Option(names = "--variants", split = ",", paramLabel = "NAME",
-            description = "BBS variants of the lifecycle phase, of unbatched, batched, vertx (default: all).")
+            description = "BBS variants of the lifecycle phase, of unbatched (--transition-batch=1), batched"
+                    + " (--transition-batch=N) and vertx (batched, --etcd-transport=vertx) (default: all).")
     List<String> variantNames = List.of("unbatched", "batched", "vertx");
 
     @Option(names = "--e2e-tasks", paramLabel = "N",
