@@ -18,8 +18,8 @@ record ClusterStatus(String dir, List<String> etcdEndpoints, List<String> bbsEnd
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
 
     /**
-     * One member process: {@code etcd-1}, {@code bbs-2}, {@code executor-1}, {@code converger-1}, …; its {@code id} is
-     * its identity in the cluster (an executor's id, for one).
+     * One member process: {@code etcd-1}, {@code bbs-2}, {@code executor-1}, {@code converger-1}, …; its
+     * {@code id} is its identity in the cluster (an executor's id, for one).
      */
     record Member(String name, String role, String id, long pid, Map<String, Integer> ports, String health,
             String log) {}

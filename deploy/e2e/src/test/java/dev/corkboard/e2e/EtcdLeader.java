@@ -19,10 +19,11 @@ final class EtcdLeader {
 
     private EtcdLeader() {}
 
-    /** The client endpoint of the leader, waiting up to {@code atMost} for the members to agree on one. */
+    /** The client endpoint of the leader, waiting up to {@code atMost} while no member answers that it leads. */
     static String endpoint(List<String> endpoints, Duration atMost) {
         try (Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
-            return await("an etcd leader among " + endpoints).atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            return await("an etcd leader among " + endpoints).atMost(atMost).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
                     .until(() -> leader(client, endpoints), Optional::isPresent)
                     .orElseThrow();
         }

@@ -1,11 +1,13 @@
 package dev.corkboard.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,14 +24,19 @@ class QuickstartIT {
 
     @Test
     void quickstartRunsTheDemoTaskAndRunsAgainOnTheClusterItLeftUp() {
-        String first = quickstart(1);
-        assertDemoRan(first);
+        assertDemoRan(quickstart(1));
+        Map<String, Long> pids = pids(local.cluster().status());
 
-        String second = quickstart(2);
-        assertDemoRan(second);
+        assertDemoRan(quickstart(2));
         ClusterStatus status = local.cluster().status();
         assertTrue(status.processes().stream().allMatch(member -> member.health().equals("up")),
                 () -> "every member is up after two quickstarts: " + status);
+        assertEquals(pids, pids(status), "the second quickstart reuses the members the first started");
+    }
+
+    private static Map<String, Long> pids(ClusterStatus status) {
+        return status.processes().stream().collect(Collectors.toMap(ClusterStatus.Member::name,
+                ClusterStatus.Member::pid));
     }
 
     /** The demo task writes 42 to its result file and logs a greeting; the quickstart prints both. */
@@ -42,7 +49,8 @@ class QuickstartIT {
 
     /** Runs the quickstart with the test's cluster directory; fails with its output unless it exits 0. */
     private static String quickstart(int run) {
-        return Script.run(List.of("deploy/quickstart.sh"), Map.of("CORKBOARD_LOCAL_DIR", local.cluster().dir().toString()),
+        return Script.run(List.of("deploy/quickstart.sh"),
+                Map.of("CORKBOARD_LOCAL_DIR", local.cluster().dir().toString()),
                 local.cluster().outputs().resolve("quickstart-" + run + ".out"), QUICKSTART_TIMEOUT);
     }
 }

@@ -35,7 +35,8 @@ final class Script {
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                fail(String.join(" ", command) + " did not finish within " + timeout + ":\n" + Files.readString(output));
+                fail(String.join(" ", command) + " did not finish within " + timeout + ":\n"
+                        + Files.readString(output));
             }
             String printed = Files.readString(output);
             if (process.exitValue() != 0) {
