@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  */
 final class LocalCluster implements AutoCloseable {
 
-    /** Bringing up nine JVMs and three etcd members on two busy cores takes a while. */
+    /** Bringing up three etcd members and six JVMs on two busy cores takes a while. */
     private static final Duration UP_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(1);
     private static final int TAIL_LINES = 40;
