@@ -5,6 +5,7 @@ import dev.corkboard.bbs.config.InvalidConfigException;
 import dev.corkboard.bbs.config.LocalHost;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.config.SettingParser;
+import dev.corkboard.bbs.store.EtcdSecurity;
 import dev.corkboard.bbs.store.EtcdTransport;
 import dev.corkboard.bbs.store.StoreSettings;
 import java.net.URI;
@@ -31,10 +32,11 @@ import picocli.CommandLine;
  * @param metricsListen address of the Prometheus and health HTTP endpoint; empty: none
  * @param settings the converger's interval, thresholds, lease TTL and pass sizes
  * @param etcdTransport the channel under the etcd client
+ * @param etcdSecurity TLS to etcd and etcd authentication
  */
 public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, String etcdPrefix,
         Duration requestTimeout, Optional<HostPort> metricsListen, ConvergerSettings settings,
-        EtcdTransport etcdTransport) {
+        EtcdTransport etcdTransport, EtcdSecurity etcdSecurity) {
 
 
     public ConvergerConfig {
@@ -61,10 +63,11 @@ public record ConvergerConfig(String convergerId, List<URI> etcdEndpoints, Strin
         String prefix = parse.keyPrefix("--etcd-prefix", options.etcd.prefix);
         Duration requestTimeout = parse.duration("--request-timeout", options.etcd.requestTimeout);
         EtcdTransport transport = options.etcd.transport(parse);
+        EtcdSecurity security = options.etcd.security(parse, endpoints);
         Optional<HostPort> metrics = parse.optionalHostPort("--metrics-listen", options.metricsListen);
         ConvergerSettings settings = settings(parse, options);
         parse.throwIfAny();
-        return new ConvergerConfig(id, endpoints, prefix, requestTimeout, metrics, settings, transport);
+        return new ConvergerConfig(id, endpoints, prefix, requestTimeout, metrics, settings, transport, security);
     }
 
     private static ConvergerSettings settings(SettingParser parse, ConvergerOptions options) {

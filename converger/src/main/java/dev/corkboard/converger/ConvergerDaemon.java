@@ -65,7 +65,7 @@ public final class ConvergerDaemon implements ProcessMain.Running {
             opened.push(endpoint);
         }
         EtcdConnection etcd = EtcdConnection.open(config.etcdEndpoints(), "corkboard-etcd",
-                config.etcdTransport());
+                config.etcdTransport(), config.etcdSecurity());
         opened.push(etcd);
         converger = new Converger(etcd.client(), config.settings(), config.storeSettings(), registry,
                 Clock.systemUTC(), config.convergerId());

@@ -5,6 +5,7 @@ import dev.corkboard.bbs.config.HostPort;
 import dev.corkboard.bbs.config.InvalidConfigException;
 import dev.corkboard.bbs.config.ProcessMain;
 import dev.corkboard.bbs.config.SettingParser;
+import dev.corkboard.bbs.store.EtcdSecurity;
 import dev.corkboard.bbs.store.EtcdTransport;
 import dev.corkboard.bbs.store.StoreSettings;
 import java.net.URI;
@@ -33,11 +34,12 @@ import picocli.CommandLine;
  * @param etcdTransport the channel under the etcd client
  * @param transitionBatch most transitions per etcd transaction (1: one each)
  * @param transitionBatchesInFlight most batched transactions in flight
+ * @param etcdSecurity TLS to etcd and etcd authentication
  */
 public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPrefix, Duration requestTimeout,
         Optional<HostPort> metricsListen, int maxInboundMessageBytes, int maxWatchSubscribers, int watchBuffer,
         Duration shutdownGrace, Optional<Tls> tls, CallbackSettings callbacks, Duration executorTtl,
-        EtcdTransport etcdTransport, int transitionBatch, int transitionBatchesInFlight) {
+        EtcdTransport etcdTransport, int transitionBatch, int transitionBatchesInFlight, EtcdSecurity etcdSecurity) {
 
 
     /** Certificate files for TLS; {@code clientCa} present means clients must present a certificate (mutual TLS). */
@@ -65,6 +67,7 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         String prefix = parse.keyPrefix("--etcd-prefix", options.etcd.prefix);
         Duration requestTimeout = parse.duration("--request-timeout", options.etcd.requestTimeout);
         EtcdTransport transport = options.etcd.transport(parse);
+        EtcdSecurity security = options.etcd.security(parse, endpoints);
         // an etcd transaction holds at most --max-txn-ops (default 128) compares
         int transitionBatch = parse.integer("--transition-batch", options.transitionBatch, 1, 128);
         int batchesInFlight = parse.integer("--transition-batches-in-flight", options.transitionBatchesInFlight, 1,
@@ -85,7 +88,7 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         parse.throwIfAny();
         return new BbsConfig(listen, endpoints, prefix, requestTimeout, metrics, maxInbound, maxWatches, watchBuffer,
                 grace, tls, new CallbackSettings(callbackWorkers, callbackQueue, callbackAttempts, callbackTimeout,
-                        callbackBackoff), executorTtl, transport, transitionBatch, batchesInFlight);
+                        callbackBackoff), executorTtl, transport, transitionBatch, batchesInFlight, security);
     }
 
     /** A whole number of seconds: etcd leases count in seconds, and refuses TTLs shorter than about 2 s. */
@@ -122,6 +125,6 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
     public BbsConfig withListen(HostPort address) {
         return new BbsConfig(address, etcdEndpoints, etcdPrefix, requestTimeout, metricsListen,
                 maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls, callbacks, executorTtl,
-                etcdTransport, transitionBatch, transitionBatchesInFlight);
+                etcdTransport, transitionBatch, transitionBatchesInFlight, etcdSecurity);
     }
 }

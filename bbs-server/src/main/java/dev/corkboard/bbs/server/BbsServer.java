@@ -139,7 +139,7 @@ public final class BbsServer implements ProcessMain.Running {
 
     private void openStore() {
         EtcdConnection etcd = EtcdConnection.open(config.etcdEndpoints(), "corkboard-etcd",
-                config.etcdTransport());
+                config.etcdTransport(), config.etcdSecurity());
         opened.push(etcd);
         client = etcd.client();
         store = new EtcdTaskStore(client, new TaskLifecycle(), Clock.systemUTC(), config.storeSettings(), registry);

@@ -60,6 +60,25 @@ public final class EtcdMember implements AutoCloseable {
                 true);
     }
 
+    /**
+     * A one-member cluster that also serves clients over mutual TLS on {@code https://127.0.0.1:<securePort>},
+     * besides the plain client URL the testkit checks its health on. Its ports are fixed: a taken port fails the
+     * start instead of moving the member, since the caller already knows the secure URL.
+     */
+    static EtcdMember standaloneWithTls(int securePort, Path serverCert, Path serverKey, Path trustedCa) {
+        EtcdRuntime runtime = EtcdBinary.locate();
+        if (!(runtime instanceof EtcdRuntime.Native)) {
+            throw new UnsupportedOperationException("an etcd with TLS needs the etcd binary (Debian etcd-server)");
+        }
+        int[] ports = FreePorts.pick(2);
+        List<String> tls = List.of(
+                // etcd keeps the last value of a repeated flag: this replaces the testkit's client listener list
+                "--listen-client-urls=" + MemberSpec.loopbackUrl(ports[0]) + ",https://127.0.0.1:" + securePort,
+                "--cert-file=" + serverCert, "--key-file=" + serverKey, "--trusted-ca-file=" + trustedCa,
+                "--client-cert-auth");
+        return new EtcdMember(MemberSpec.alone("etcd", ports[0], ports[1], newClusterToken(), tls), runtime, false);
+    }
+
     static String newClusterToken() {
         // A unique token keeps a member from joining a leftover member of an earlier test cluster
         // that happens to sit on a recycled port.
