@@ -148,10 +148,30 @@ public final class TaskValidation {
         if (value == null || value.isEmpty()) {
             return invalid(field, "is required");
         }
-        if (!IDENTIFIER.matcher(value).matches()) {
+        if (!isIdentifier(value)) {
             return invalid(field, "must match " + IDENTIFIER.pattern());
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code value} matches {@link #IDENTIFIER}, checked character by character: every transition checks one
+     * or two identifiers, and the regular expression showed in profiles of that path.
+     */
+    public static boolean isIdentifier(String value) {
+        int length = value.length();
+        if (length == 0 || length > 128) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Checks a domain. */

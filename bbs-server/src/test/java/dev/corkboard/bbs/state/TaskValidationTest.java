@@ -17,9 +17,11 @@ import dev.corkboard.proto.v1.EnvironmentVariable;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskDefinition;
 import dev.corkboard.proto.v1.TaskState;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,6 +38,27 @@ class TaskValidationTest {
     private static final int KIB = 1024;
 
     // ---- guids and executor ids
+
+    /** The character loop and the documented pattern agree, on edge lengths and on seeded random strings. */
+    @Test
+    void identifierCheckAgreesWithItsPattern() {
+        Random random = new Random(20261203);
+        String alphabet = "azAZ09_-./ é\u0000";
+        List<String> samples = new ArrayList<>(List.of("", "a".repeat(128), "a".repeat(129), "-", "_", "A-9_z"));
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder value = new StringBuilder();
+            int length = random.nextInt(4) == 0 ? 120 + random.nextInt(16) : random.nextInt(6);
+            for (int j = 0; j < length; j++) {
+                value.append(random.nextInt(8) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
+                        : (char) ('a' + random.nextInt(26)));
+            }
+            samples.add(value.toString());
+        }
+        for (String sample : samples) {
+            assertEquals(TaskValidation.IDENTIFIER.matcher(sample).matches(), TaskValidation.isIdentifier(sample),
+                    "'" + sample + "'");
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "a/b", "a b", "tâche", "日本", "abc\n", "a.b", "a:b", "../etc"})
