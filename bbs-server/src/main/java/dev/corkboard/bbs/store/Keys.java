@@ -1,11 +1,14 @@
 package dev.corkboard.bbs.store;
 
+import com.google.protobuf.ByteString;
 import dev.corkboard.proto.v1.Task;
 import dev.corkboard.proto.v1.TaskState;
 import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,11 +30,21 @@ import java.util.Optional;
 public final class Keys {
 
     private final String prefix;
+    /*
+     * The fixed heads of the keys every transition writes, kept as bytes: a key is its head followed by the encoded
+     * guid, rather than a String built and encoded whole on every operation.
+     */
     private final ByteSequence tasksPrefix;
+    private final Map<TaskState, ByteSequence> stateIndexPrefixes = new EnumMap<>(TaskState.class);
+    private final ByteSequence executorIndexesPrefix;
 
     Keys(String prefix) {
         this.prefix = prefix;
         this.tasksPrefix = bytes(prefix + "/tasks/");
+        for (TaskState state : TaskState.values()) {
+            stateIndexPrefixes.put(state, bytes(stateIndexPrefix(state)));
+        }
+        this.executorIndexesPrefix = bytes(prefix + "/index/executor/");
     }
 
     /** The layout under a prefix such as {@link StoreSettings#DEFAULT_PREFIX}. */
@@ -69,15 +82,11 @@ public final class Keys {
     }
 
     ByteSequence task(String guid) {
-        return bytes(prefix + "/tasks/" + guid);
+        return tasksPrefix.concat(ByteString.copyFromUtf8(guid));
     }
 
     ByteSequence tasksPrefix() {
         return tasksPrefix;
-    }
-
-    String stateIndex(TaskState state, String domain, String guid) {
-        return stateIndexPrefix(state) + domain + "/" + guid;
     }
 
     String stateIndexPrefix(TaskState state) {
@@ -86,10 +95,6 @@ public final class Keys {
 
     String stateDomainIndexPrefix(TaskState state, String domain) {
         return stateIndexPrefix(state) + domain + "/";
-    }
-
-    String executorIndex(String executorId, String guid) {
-        return executorIndexPrefix(executorId) + guid;
     }
 
     String executorIndexPrefix(String executorId) {
@@ -101,11 +106,12 @@ public final class Keys {
     }
 
     /** The index keys a record calls for. */
-    List<String> indexKeysOf(Task task) {
-        List<String> keys = new ArrayList<>(2);
-        keys.add(stateIndex(task.getState(), task.getDomain(), task.getGuid()));
+    List<ByteSequence> indexKeysOf(Task task) {
+        List<ByteSequence> keys = new ArrayList<>(2);
+        keys.add(stateIndexPrefixes.get(task.getState())
+                .concat(ByteString.copyFromUtf8(task.getDomain() + "/" + task.getGuid())));
         if (!task.getExecutorId().isEmpty()) {
-            keys.add(executorIndex(task.getExecutorId(), task.getGuid()));
+            keys.add(executorIndexesPrefix.concat(ByteString.copyFromUtf8(task.getExecutorId() + "/" + task.getGuid())));
         }
         return keys;
     }

@@ -6,10 +6,8 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** The operations of one transition: the record and exactly the index keys it calls for move together. */
 final class RecordOps {
@@ -24,16 +22,16 @@ final class RecordOps {
     List<Op> write(Optional<Task> before, Task after) {
         List<Op> ops = new ArrayList<>(5);
         ops.add(Op.put(keys.task(after.getGuid()), TaskCodec.encode(after), PutOption.DEFAULT));
-        Set<String> old = before.map(task -> new HashSet<>(keys.indexKeysOf(task))).orElseGet(HashSet::new);
-        List<String> fresh = keys.indexKeysOf(after);
-        for (String key : old) {
+        List<ByteSequence> old = before.map(keys::indexKeysOf).orElseGet(List::of);
+        List<ByteSequence> fresh = keys.indexKeysOf(after);
+        for (ByteSequence key : old) {
             if (!fresh.contains(key)) {
-                ops.add(Op.delete(Keys.bytes(key), DeleteOption.DEFAULT));
+                ops.add(Op.delete(key, DeleteOption.DEFAULT));
             }
         }
-        for (String key : fresh) {
+        for (ByteSequence key : fresh) {
             if (!old.contains(key)) {
-                ops.add(Op.put(Keys.bytes(key), ByteSequence.EMPTY, PutOption.DEFAULT));
+                ops.add(Op.put(key, ByteSequence.EMPTY, PutOption.DEFAULT));
             }
         }
         return ops;
@@ -43,8 +41,8 @@ final class RecordOps {
     List<Op> remove(Task task) {
         List<Op> ops = new ArrayList<>(3);
         ops.add(Op.delete(keys.task(task.getGuid()), DeleteOption.DEFAULT));
-        for (String key : keys.indexKeysOf(task)) {
-            ops.add(Op.delete(Keys.bytes(key), DeleteOption.DEFAULT));
+        for (ByteSequence key : keys.indexKeysOf(task)) {
+            ops.add(Op.delete(key, DeleteOption.DEFAULT));
         }
         return ops;
     }

@@ -125,8 +125,8 @@ final class StoreFixture implements FixtureExtension.Fixture {
             } catch (dev.corkboard.bbs.state.TaskException e) {
                 continue; // a corrupt record planted by a test has no index keys
             }
-            for (String key : keys.indexKeysOf(task)) {
-                expected.add(key.substring(settings.prefix().length()));
+            for (ByteSequence key : keys.indexKeysOf(task)) {
+                expected.add(Keys.string(key).substring(settings.prefix().length()));
             }
         }
         return expected;
