@@ -28,6 +28,7 @@ import picocli.CommandLine;
  * @param maxWatchSubscribers most WatchTasks streams served at once
  * @param watchBuffer events buffered per WatchTasks stream before a slow reader is cut off
  * @param shutdownGrace how long in-flight calls may finish on shutdown
+ * @param permitKeepAliveTime shortest interval between a client's keepalive pings that is not answered with GOAWAY
  * @param tls server certificate and key, and the CA of client certificates under mutual TLS; empty: plaintext
  * @param callbacks how completion callbacks are POSTed (every replica delivers; one wins each task)
  * @param executorTtl time to live of an executor's presence lease: without a heartbeat for this long it disappears
@@ -38,8 +39,9 @@ import picocli.CommandLine;
  */
 public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPrefix, Duration requestTimeout,
         Optional<HostPort> metricsListen, int maxInboundMessageBytes, int maxWatchSubscribers, int watchBuffer,
-        Duration shutdownGrace, Optional<Tls> tls, CallbackSettings callbacks, Duration executorTtl,
-        EtcdTransport etcdTransport, int transitionBatch, int transitionBatchesInFlight, EtcdSecurity etcdSecurity) {
+        Duration shutdownGrace, Duration permitKeepAliveTime, Optional<Tls> tls, CallbackSettings callbacks,
+        Duration executorTtl, EtcdTransport etcdTransport, int transitionBatch, int transitionBatchesInFlight,
+        EtcdSecurity etcdSecurity) {
 
 
     /** Certificate files for TLS; {@code clientCa} present means clients must present a certificate (mutual TLS). */
@@ -78,6 +80,7 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         int maxWatches = parse.integer("--max-watch-subscribers", options.maxWatchSubscribers, 1, 1_000_000);
         int watchBuffer = parse.integer("--watch-buffer", options.watchBuffer, 1, 1_000_000);
         Duration grace = parse.duration("--shutdown-grace-period", options.shutdownGracePeriod);
+        Duration permitKeepAlive = parse.duration("--permit-keepalive-time", options.permitKeepAliveTime);
         Optional<Tls> tls = tls(parse, options);
         int callbackWorkers = parse.integer("--callback-workers", options.callbackWorkers, 1, 1024);
         int callbackQueue = parse.integer("--callback-queue-capacity", options.callbackQueueCapacity, 1, 1_000_000);
@@ -87,8 +90,9 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
         Duration executorTtl = executorTtl(parse, options);
         parse.throwIfAny();
         return new BbsConfig(listen, endpoints, prefix, requestTimeout, metrics, maxInbound, maxWatches, watchBuffer,
-                grace, tls, new CallbackSettings(callbackWorkers, callbackQueue, callbackAttempts, callbackTimeout,
-                        callbackBackoff), executorTtl, transport, transitionBatch, batchesInFlight, security);
+                grace, permitKeepAlive, tls, new CallbackSettings(callbackWorkers, callbackQueue, callbackAttempts,
+                        callbackTimeout, callbackBackoff), executorTtl, transport, transitionBatch, batchesInFlight,
+                security);
     }
 
     /** A whole number of seconds: etcd leases count in seconds, and refuses TTLs shorter than about 2 s. */
@@ -124,7 +128,7 @@ public record BbsConfig(HostPort listen, List<URI> etcdEndpoints, String etcdPre
     /** The same configuration listening on {@code address}. */
     public BbsConfig withListen(HostPort address) {
         return new BbsConfig(address, etcdEndpoints, etcdPrefix, requestTimeout, metricsListen,
-                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, tls, callbacks, executorTtl,
-                etcdTransport, transitionBatch, transitionBatchesInFlight, etcdSecurity);
+                maxInboundMessageBytes, maxWatchSubscribers, watchBuffer, shutdownGrace, permitKeepAliveTime, tls,
+                callbacks, executorTtl, etcdTransport, transitionBatch, transitionBatchesInFlight, etcdSecurity);
     }
 }

@@ -62,6 +62,12 @@ final class BbsOptions {
             description = "How long in-flight calls may finish after SIGTERM. Default: ${DEFAULT-VALUE}.")
     String shutdownGracePeriod;
 
+    @Option(names = "--permit-keepalive-time", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Shortest interval between a client's HTTP/2 keepalive pings the server accepts; a client"
+                    + " pinging more often is sent GOAWAY (too_many_pings). Keep it at or below the clients' keepalive"
+                    + " time (the stager client pings every 30s). Default: ${DEFAULT-VALUE}.")
+    String permitKeepAliveTime;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", defaultValue = "",
             description = "PEM certificate chain of the server; with --tls-key turns TLS on.")
     String tlsCert;

@@ -168,6 +168,11 @@ public final class BbsServer implements ProcessMain.Running {
         server = NettyServerBuilder.forAddress(config.listen().socketAddress(), credentials())
                 .executor(grpcExecutor)
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
+                // grpc's default (5 min) answers clients that ping more often, the stager client every 30 s, with
+                // GOAWAY too_many_pings, which resets their watch streams; pings cost next to nothing, so idle
+                // connections may ping too
+                .permitKeepAliveTime(config.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveWithoutCalls(true)
                 .addService(ServerInterceptors.intercept(tasks, interceptors))
                 .addService(ServerInterceptors.intercept(new ExecutorGrpcService(executors), interceptors))
                 .addService(ServerInterceptors.intercept(cluster, callMetrics))
