@@ -2,6 +2,11 @@ package dev.corkboard.bbs.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * format, {@code GET /healthz} answers 200 {@code ok} while {@code healthy} says so and 503 otherwise. Served by the
  * JDK's HTTP server on one thread of its own, so a slow scraper never takes a thread from the daemon's real work.
  *
+ * <p>Starting it also binds the process's own meters to the registry (JVM memory, garbage collection, threads, class
+ * loading, process and system CPU), so every daemon that serves metrics shows how its JVM fares beside its own
+ * figures; closing it stops the garbage collection listener.
+ *
  * <pre>{@code
  * try (MetricsEndpoint endpoint = MetricsEndpoint.start(new InetSocketAddress(8687), registry, () -> leader.isUp())) {
  *     ...
@@ -31,10 +40,12 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final JvmGcMetrics gcMetrics;
 
-    private MetricsEndpoint(HttpServer server, ExecutorService executor) {
+    private MetricsEndpoint(HttpServer server, ExecutorService executor, JvmGcMetrics gcMetrics) {
         this.server = server;
         this.executor = executor;
+        this.gcMetrics = gcMetrics;
     }
 
     /**
@@ -56,8 +67,14 @@ public final class MetricsEndpoint implements AutoCloseable {
         server.createContext("/healthz", exchange -> serve(exchange, () -> healthy.getAsBoolean()
                 ? new Reply(200, "text/plain; charset=utf-8", "ok\n")
                 : new Reply(503, "text/plain; charset=utf-8", "not serving\n")));
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
         server.start();
-        return new MetricsEndpoint(server, executor);
+        return new MetricsEndpoint(server, executor, gcMetrics);
     }
 
     /** The port the endpoint is bound to. */
@@ -70,6 +87,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        gcMetrics.close();
     }
 
     private record Reply(int status, String contentType, String body) {}

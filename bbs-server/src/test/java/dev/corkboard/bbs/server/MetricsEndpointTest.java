@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,19 @@ class MetricsEndpointTest {
             assertEquals(200, response.statusCode());
             assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
             assertTrue(response.body().contains("corkboard_test_things_total 3.0"), response.body());
+        }
+    }
+
+    @Test
+    void theProcessesOwnMetersAreServedBesideTheDaemons() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (MetricsEndpoint endpoint = MetricsEndpoint.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry, () -> true)) {
+            String body = send(endpoint.port(), "GET", "/metrics").body();
+            for (String meter : List.of("jvm_memory_used_bytes{", "process_cpu_usage", "jvm_threads_live_threads",
+                    "jvm_classes_loaded_classes", "jvm_gc_")) {
+                assertTrue(body.contains(meter), meter + " missing from:\n" + body);
+            }
         }
     }
 
