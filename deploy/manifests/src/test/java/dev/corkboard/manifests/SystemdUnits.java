@@ -163,13 +163,16 @@ final class SystemdUnits {
         return problems;
     }
 
-    /** A path /run/credentials/<unit>/<id> in the environment file names this unit and one of its credentials. */
+    /**
+     * A path /run/credentials/<unit>/<id> a variable is set to names this unit and one of its credentials. Commented
+     * lines are left out: an optional setting is shown commented beside the unit's commented LoadCredential.
+     */
     private static List<String> credentialProblems(SystemdUnit unit, EnvironmentFile environment, String envName) {
         List<String> problems = new ArrayList<>();
         List<String> loaded = unit.values("Service", "LoadCredential").stream()
                 .map(credential -> credential.split(":", 2)[0])
                 .toList();
-        Matcher matcher = CREDENTIAL.matcher(environment.text());
+        Matcher matcher = CREDENTIAL.matcher(String.join("\n", environment.assignments().values()));
         while (matcher.find()) {
             require(problems, matcher.group(1).equals(unit.name()) && loaded.contains(matcher.group(2)),
                     envName + ": " + matcher.group() + " is no credential " + unit.name() + " loads " + loaded);

@@ -68,7 +68,7 @@ class SystemdUnitsTest {
 
         assertContains(new SystemdUnits(copy).settingProblems(), "corkboard-bbs.env:"
                 + " /run/credentials/corkboard-bbs.service/tls.key is no credential corkboard-bbs.service loads"
-                + " [tls.crt, server.key, client-ca.crt]");
+                + " [tls.crt, server.key, client-ca.crt, etcd-ca.crt, etcd-client.crt, etcd-client.key]");
     }
 
     static void assertContains(List<String> problems, String expected) {
