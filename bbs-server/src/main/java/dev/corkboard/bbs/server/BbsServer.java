@@ -146,7 +146,8 @@ public final class BbsServer implements ProcessMain.Running {
     }
 
     private void openGrpc() throws IOException {
-        subscribers = new WatchSubscribers(config.maxWatchSubscribers(), registry);
+        subscribers = new WatchSubscribers(config.maxWatchSubscribers(),
+                new SharedTaskWatch(store, config.watchBuffer(), config.requestTimeout(), registry), registry);
         TaskGrpcService tasks = new TaskGrpcService(store, new TaskCounters(registry), subscribers,
                 config.watchBuffer());
         ClusterGrpcService cluster = new ClusterGrpcService(new ConvergerStatusReader(client.getKVClient(),

@@ -14,26 +14,29 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
 
 /**
- * One WatchTasks stream: a store {@link TaskWatch} whose events go to one gRPC caller.
+ * One WatchTasks stream: the events of the replica's {@link SharedTaskWatch} (or, for a caller catching up from an
+ * older revision than the shared watch has handed over, of a store {@link TaskWatch} of its own) going to one gRPC
+ * caller.
  *
- * <p><b>Flow control</b>: the watch's thread hands over one event at a time and waits while the call is not ready
- * (the caller is not reading and the transport's buffer is full). Meanwhile etcd events collect in the watch's own
- * bounded buffer; when that fills, the store cuts the watch off and the caller gets {@code RESOURCE_EXHAUSTED} naming
- * the last revision it was sent, from which it can watch again. Memory per stream is therefore bounded by the buffer.
+ * <p><b>Flow control</b>: the stream's thread hands over one event at a time and waits while the call is not ready
+ * (the caller is not reading and the transport's buffer is full). Meanwhile events collect in the stream's own
+ * bounded buffer; when that fills, the stream is cut off and the caller gets {@code RESOURCE_EXHAUSTED} naming the last
+ * revision it was sent, from which it can watch again. Memory per stream is therefore bounded by the buffer.
  *
- * <p><b>Ends</b>: a caller that cancels closes the store watch; a server that shuts down ends the stream with
- * {@code UNAVAILABLE} (resume on another replica after the last revision received); a watch that cannot resume from
- * the requested revision sends {@code resync_required} and completes; etcd failures end it with their mapped status.
+ * <p><b>Ends</b>: a caller that cancels leaves the shared watch (or closes its own); a server that shuts down ends
+ * the stream with {@code UNAVAILABLE} (resume on another replica after the last revision received); a watch that
+ * cannot resume from the requested revision sends {@code resync_required} and completes; etcd failures end it with
+ * their mapped status.
  *
- * <p>Every call on the gRPC observer after {@link #open} happens on the watch's thread, so they never race.
+ * <p>Every call on the gRPC observer after {@link #open} happens on the stream's thread, so they never race.
  */
 final class WatchStream implements TaskEventSink {
 
     private final ServerCallStreamObserver<WatchTasksResponse> call;
     private final WatchSubscribers subscribers;
     private final Object lock = new Object();
-    /** Guarded by lock. */
-    private TaskWatch watch;
+    /** Stops what feeds this stream. Guarded by lock. */
+    private Runnable unfollow;
     /** The caller went away. Guarded by lock. */
     private boolean cancelled;
     /** Set when this server ends the stream (shutdown). Guarded by lock. */
@@ -68,11 +71,16 @@ final class WatchStream implements TaskEventSink {
             return;
         }
         sentRevision = afterRevision;
-        TaskWatch started;
+        Runnable started;
         try {
-            started = store.watch(afterRevision, this, bufferCapacity);
+            Optional<TaskRelay> joined = subscribers.shared().join(afterRevision, this, bufferCapacity);
+            if (joined.isPresent()) {
+                started = joined.get()::close;
+            } else {
+                started = store.watch(afterRevision, this, bufferCapacity)::close;
+            }
         } catch (RuntimeException e) {
-            // no watch thread exists, so this thread may still talk to the call
+            // no stream thread exists, so this thread may still talk to the call
             subscribers.leave(this);
             if (!call.isCancelled()) {
                 call.onError(ErrorStatus.exception(e, ""));
@@ -81,26 +89,26 @@ final class WatchStream implements TaskEventSink {
         }
         boolean endNow;
         synchronized (lock) {
-            watch = started;
+            unfollow = started;
             endNow = cancelled || endWith.isPresent();
         }
         if (endNow) {
-            started.close();
+            started.run();
         }
     }
 
-    /** Ends the stream with {@code status} (sent unless the caller is gone) and closes the store watch. */
+    /** Ends the stream with {@code status} (sent unless the caller is gone) and stops what feeds it. */
     void end(Status status) {
-        TaskWatch toClose;
+        Runnable toClose;
         synchronized (lock) {
             if (endWith.isEmpty()) {
                 endWith = Optional.of(status);
             }
-            toClose = watch;
+            toClose = unfollow;
             lock.notifyAll();
         }
         if (toClose != null) {
-            toClose.close();
+            toClose.run();
         }
     }
 
@@ -140,7 +148,7 @@ final class WatchStream implements TaskEventSink {
 
     /**
      * Waits until the call can take a message. False when the stream is ending instead: cancelled, ended by the
-     * server, or cut off by the store (which interrupts this thread).
+     * server, or cut off as slow (which interrupts this thread).
      */
     private boolean awaitReady() {
         synchronized (lock) {
@@ -163,14 +171,14 @@ final class WatchStream implements TaskEventSink {
     }
 
     private void cancel() {
-        TaskWatch toClose;
+        Runnable toClose;
         synchronized (lock) {
             cancelled = true;
-            toClose = watch;
+            toClose = unfollow;
             lock.notifyAll();
         }
         if (toClose != null) {
-            toClose.close();
+            toClose.run();
         }
     }
 }

@@ -10,17 +10,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The open WatchTasks streams of this replica: bounded in number (each holds a store watch, a thread and a buffer),
- * counted in the gauge {@code corkboard.bbs.watch.subscribers}, and ended together when the server shuts down.
+ * The open WatchTasks streams of this replica: bounded in number (each holds a thread and a buffer), counted in the
+ * gauge {@code corkboard.bbs.watch.subscribers}, fed by the replica's {@link SharedTaskWatch} (a stream catching up
+ * from an older revision holds a store watch of its own), and ended together when the server shuts down.
  */
 final class WatchSubscribers {
 
     private final int max;
+    private final SharedTaskWatch shared;
     private final Set<WatchStream> open = new LinkedHashSet<>();
     private Optional<Status> closedWith = Optional.empty();
 
-    WatchSubscribers(int max, MeterRegistry registry) {
+    WatchSubscribers(int max, SharedTaskWatch shared, MeterRegistry registry) {
         this.max = max;
+        this.shared = shared;
         Gauge.builder("corkboard.bbs.watch.subscribers", this, WatchSubscribers::count)
                 .description("WatchTasks streams open on this replica")
                 .register(registry);
@@ -39,6 +42,10 @@ final class WatchSubscribers {
         return Optional.empty();
     }
 
+    SharedTaskWatch shared() {
+        return shared;
+    }
+
     synchronized void leave(WatchStream stream) {
         open.remove(stream);
     }
@@ -47,7 +54,10 @@ final class WatchSubscribers {
         return open.size();
     }
 
-    /** Refuses new streams and ends every open one with {@code status}; returns once each has let go of etcd. */
+    /**
+     * Refuses new streams, ends every open one with {@code status} and stops the shared watch; returns once each has
+     * let go of etcd.
+     */
     void endAll(Status status) {
         List<WatchStream> streams;
         synchronized (this) {
@@ -57,5 +67,6 @@ final class WatchSubscribers {
         for (WatchStream stream : streams) {
             stream.end(status);
         }
+        shared.close();
     }
 }
