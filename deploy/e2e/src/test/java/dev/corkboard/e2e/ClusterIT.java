@@ -41,13 +41,17 @@ class ClusterIT {
 
     /**
      * How long a batch may take on a slow, shared machine: 200 tasks take about 30 s on two busy cores, and the tasks
-     * of a killed executor fail after its presence TTL (15 s) and a converger pass.
+     * of a killed executor fail after its presence TTL (5 s here) and a converger pass.
      */
     private static final Duration ALL_DONE = Duration.ofMinutes(2);
 
+    /**
+     * A short executor TTL, so the killed executor's tasks fail soon after it dies; the surviving executor moves to the
+     * other BBS replica well within it.
+     */
     @RegisterExtension
-    static final LocalClusterExtension local =
-            LocalClusterExtension.up("--etcd", "3", "--bbs", "2", "--executors", "2", "--convergers", "2");
+    static final LocalClusterExtension local = LocalClusterExtension.up("--etcd", "3", "--bbs", "2", "--executors",
+            "2", "--convergers", "2", "--executor-ttl", "5s");
 
     private static StagerClient stagerA;
     private static StagerClient stagerB;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +94,9 @@ public final class ClusterMain implements Callable<Integer> {
         Path dir;
     }
 
+    /** What the BBS accepts as an executor TTL: whole seconds (it checks the range itself). */
+    private static final Pattern EXECUTOR_TTL = Pattern.compile("[1-9][0-9]*s");
+
     @Command(name = "up", description = "Starts a cluster, or the members of the existing one that are down.")
     static final class Up implements Callable<Integer> {
         @ParentCommand
@@ -107,6 +111,10 @@ public final class ClusterMain implements Callable<Integer> {
         Integer executors;
         @Option(names = "--convergers", paramLabel = "N", description = "Convergers (default 2).")
         Integer convergers;
+        @Option(names = "--executor-ttl", paramLabel = "DURATION",
+                description = "Every BBS replica's --executor-ttl, e.g. 5s: how soon a silent executor disappears and"
+                        + " its tasks fail (default: the BBS's, 15s). Recorded with the cluster.")
+        String executorTtl;
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
                 description = "How long each group of members may take to become healthy (default ${DEFAULT-VALUE}).")
         int timeoutSeconds;
@@ -116,7 +124,12 @@ public final class ClusterMain implements Callable<Integer> {
             if (timeoutSeconds < 1) {
                 throw new IllegalArgumentException("--timeout: expected at least 1, got " + timeoutSeconds);
             }
-            return main.cluster(dir).up(requested(), Duration.ofSeconds(timeoutSeconds));
+            if (executorTtl != null && !EXECUTOR_TTL.matcher(executorTtl).matches()) {
+                throw new IllegalArgumentException("--executor-ttl: expected whole seconds such as 5s, got '"
+                        + executorTtl + "'");
+            }
+            return main.cluster(dir).up(requested(), Optional.ofNullable(executorTtl),
+                    Duration.ofSeconds(timeoutSeconds));
         }
 
         /** The shape asked for, when any of its flags was given; missing counts take the defaults. */
@@ -205,7 +218,8 @@ public final class ClusterMain implements Callable<Integer> {
         }
     }
 
-    @Command(name = "down", description = "Stops every member and checks that none is left; keeps the logs.")
+    @Command(name = "down", description = "Stops every member and checks that none is left, removes the empty task"
+            + " cgroups its executors left; keeps the logs.")
     static final class Down implements Callable<Integer> {
         @ParentCommand
         ClusterMain main;

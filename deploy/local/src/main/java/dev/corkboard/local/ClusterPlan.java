@@ -20,10 +20,11 @@ final class ClusterPlan {
 
     /**
      * @param sandbox whether executors use their default sandbox runtime (root only) or {@code --runtime process}
+     * @param executorTtl the BBS replicas' {@code --executor-ttl}; empty: their default
      * @param ports at least {@link Ports#needed(Topology)} distinct ports, used in order
      */
     static ClusterState plan(Path dir, Topology topology, Programs programs, boolean sandbox, String clusterId,
-            List<Integer> ports) {
+            String executorTtl, List<Integer> ports) {
         if (ports.size() < Ports.needed(topology)) {
             throw new IllegalArgumentException("needs " + Ports.needed(topology) + " ports, got " + ports.size());
         }
@@ -42,7 +43,7 @@ final class ClusterPlan {
         List<String> bbsEndpoints = assigned.get(Role.BBS).stream().map(p -> address(p.get("grpc"))).toList();
         String initialCluster = initialCluster(assigned.get(Role.ETCD));
 
-        Layout layout = new Layout(dir, programs, clusterId, etcdEndpoints, bbsEndpoints, sandbox);
+        Layout layout = new Layout(dir, programs, clusterId, etcdEndpoints, bbsEndpoints, sandbox, executorTtl);
         List<Member> members = new ArrayList<>();
         for (Role role : Role.values()) {
             List<Map<String, Integer>> rolePorts = assigned.get(role);
@@ -56,7 +57,8 @@ final class ClusterPlan {
                 });
             }
         }
-        return new ClusterState(dir.toString(), clusterId, topology, etcdEndpoints, bbsEndpoints, members);
+        return new ClusterState(dir.toString(), clusterId, topology, etcdEndpoints, bbsEndpoints, members,
+                executorTtl);
     }
 
     static String address(int port) {
@@ -81,7 +83,7 @@ final class ClusterPlan {
 
     /** What the members of one cluster share, and the command line of each role. */
     private record Layout(Path dir, Programs programs, String clusterId, List<String> etcdEndpoints,
-            List<String> bbsEndpoints, boolean sandbox) {
+            List<String> bbsEndpoints, boolean sandbox, String executorTtl) {
 
         Member etcd(String name, Map<String, Integer> ports, String initialCluster) {
             Path data = dir.resolve("data").resolve(name);
@@ -103,6 +105,9 @@ final class ClusterPlan {
                     "--metrics-listen", address(ports.get("metrics")),
                     "--etcd-endpoints", String.join(",", etcdEndpoints),
                     "--shutdown-grace-period", "5s"));
+            if (!executorTtl.isEmpty()) {
+                command.addAll(List.of("--executor-ttl", executorTtl));
+            }
             return member(name, Role.BBS, name, command, ports, "");
         }
 

@@ -14,11 +14,14 @@ import java.util.Optional;
  * @param etcdEndpoints etcd client URLs
  * @param bbsEndpoints BBS gRPC addresses, {@code host:port}, as {@code cork --bbs} takes them
  * @param processes every member, in start order
+ * @param executorTtl the {@code --executor-ttl} every BBS replica runs with; empty: the BBS's default (also when a
+ *     state file written before the setting existed has none)
  */
 record ClusterState(String dir, String clusterId, Topology topology, List<String> etcdEndpoints,
-        List<String> bbsEndpoints, List<Member> processes) {
+        List<String> bbsEndpoints, List<Member> processes, String executorTtl) {
 
     ClusterState {
+        executorTtl = executorTtl == null ? "" : executorTtl;
         etcdEndpoints = List.copyOf(etcdEndpoints);
         bbsEndpoints = List.copyOf(bbsEndpoints);
         processes = List.copyOf(processes);
@@ -38,6 +41,6 @@ record ClusterState(String dir, String clusterId, Topology topology, List<String
         for (Member member : processes) {
             updated.add(member.name().equals(changed.name()) ? changed : member);
         }
-        return new ClusterState(dir, clusterId, topology, etcdEndpoints, bbsEndpoints, updated);
+        return new ClusterState(dir, clusterId, topology, etcdEndpoints, bbsEndpoints, updated, executorTtl);
     }
 }

@@ -48,11 +48,16 @@ final class LocalCluster {
         this.err = err;
     }
 
-    /** Brings the cluster up, or the members of an existing one that are down. Returns the exit code. */
-    int up(Optional<Topology> requested, Duration healthTimeout) throws InterruptedException {
+    /**
+     * Brings the cluster up, or the members of an existing one that are down. Returns the exit code.
+     *
+     * @param executorTtl the BBS replicas' {@code --executor-ttl} for a new cluster; empty: their default
+     */
+    int up(Optional<Topology> requested, Optional<String> executorTtl, Duration healthTimeout)
+            throws InterruptedException {
         long began = System.nanoTime();
         try (DirLock lock = DirLock.acquire(dir)) {
-            ClusterState state = planOrReuse(requested);
+            ClusterState state = planOrReuse(requested, executorTtl);
             noteRuntime(state);
             for (List<Role> roles : START_ORDER) {
                 List<Member> group = state.processes().stream().filter(m -> roles.contains(m.role())).toList();
@@ -76,11 +81,14 @@ final class LocalCluster {
         }
     }
 
-    /** The recorded cluster, or a new plan recorded now; a shape other than the recorded one is refused. */
-    private ClusterState planOrReuse(Optional<Topology> requested) {
+    /**
+     * The recorded cluster, or a new plan recorded now; a shape or executor TTL other than the recorded one is
+     * refused.
+     */
+    private ClusterState planOrReuse(Optional<Topology> requested, Optional<String> executorTtl) {
         Optional<ClusterState> existing = StateFile.read(dir);
         if (existing.isEmpty()) {
-            ClusterState state = plan(requested.orElse(Topology.DEFAULT));
+            ClusterState state = plan(requested.orElse(Topology.DEFAULT), executorTtl.orElse(""));
             StateFile.write(state);
             out.printf("Starting a Corkboard cluster in %s (%s)%n", dir, state.topology());
             return state;
@@ -89,6 +97,11 @@ final class LocalCluster {
         if (requested.isPresent() && !requested.get().equals(state.topology())) {
             throw new IllegalArgumentException(dir + " holds a cluster of " + state.topology()
                     + "; bring it down with --purge to change its shape");
+        }
+        if (executorTtl.isPresent() && !executorTtl.get().equals(state.executorTtl())) {
+            throw new IllegalArgumentException(dir + " holds a cluster whose BBS replicas run with "
+                    + (state.executorTtl().isEmpty() ? "the default executor TTL" : "--executor-ttl "
+                            + state.executorTtl()) + "; bring it down with --purge to change it");
         }
         out.printf("A cluster is already in %s: starting its members that are down.%n", dir);
         if (state.processes().stream().noneMatch(MemberProcess::isRunning)) {
@@ -177,6 +190,7 @@ final class LocalCluster {
                 err.printf("cluster: some members are still running; %s is kept%n", dir);
                 return 1;
             }
+            existing.ifPresent(this::removeTaskCgroups);
             if (purge) {
                 deleteTree(dir);
                 out.printf("Removed %s%n", dir);
@@ -187,13 +201,38 @@ final class LocalCluster {
         }
     }
 
-    private ClusterState plan(Topology topology) {
+    /**
+     * Removes the task cgroups this cluster's executors left behind (an executor killed mid-task leaves its tasks'
+     * cgroups), once every member has stopped. One that still holds a process, or cannot be removed, is reported and
+     * left in place.
+     */
+    private void removeTaskCgroups(ClusterState state) {
+        List<String> executorIds = state.members(Role.EXECUTOR).stream().map(Member::id).toList();
+        int removed = 0;
+        for (Path cgroup : TaskCgroups.owned(TaskCgroups.MOUNT, executorIds)) {
+            if (TaskCgroups.busy(cgroup)) {
+                err.printf("cluster: task cgroup %s still holds processes; left in place%n", cgroup);
+                continue;
+            }
+            try {
+                TaskCgroups.remove(cgroup);
+                removed++;
+            } catch (IOException e) {
+                err.printf("cluster: cannot remove task cgroup %s: %s%n", cgroup, e.getMessage());
+            }
+        }
+        if (removed > 0) {
+            out.printf("Removed %d empty task cgroups of this cluster's executors%n", removed);
+        }
+    }
+
+    private ClusterState plan(Topology topology, String executorTtl) {
         Programs checkout = Programs.locate(root, env);
         checkout.copyJarsTo(dir);
         byte[] id = new byte[3];
         new SecureRandom().nextBytes(id);
         return ClusterPlan.plan(dir, topology, checkout.inCluster(dir), runsAsRoot(), HexFormat.of().formatHex(id),
-                Ports.pick(Ports.needed(topology)));
+                executorTtl, Ports.pick(Ports.needed(topology)));
     }
 
     private void noteRuntime(ClusterState state) {

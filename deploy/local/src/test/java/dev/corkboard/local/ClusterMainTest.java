@@ -36,6 +36,17 @@ class ClusterMainTest {
     }
 
     @Test
+    void anExecutorTtlThatIsNotWholeSecondsIsAUsageErrorAndCreatesNothing() {
+        Path cluster = dir.resolve("c");
+
+        assertEquals(2, run("up", "--executor-ttl", "1500ms", "--dir", cluster.toString()));
+
+        assertTrue(err.toString().contains("--executor-ttl: expected whole seconds such as 5s, got '1500ms'"),
+                err.toString());
+        assertFalse(Files.exists(cluster));
+    }
+
+    @Test
     void aCountThatIsNotANumberIsAUsageError() {
         assertEquals(2, run("up", "--bbs", "two"));
     }

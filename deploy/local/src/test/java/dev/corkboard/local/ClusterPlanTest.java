@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ClusterPlanTest {
@@ -101,7 +102,27 @@ class ClusterPlanTest {
     @Test
     void tooFewPortsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> ClusterPlan.plan(dir, Topology.DEFAULT, Plans.PROGRAMS,
-                true, "c0ffee", List.of(1, 2, 3)));
+                true, "c0ffee", "", List.of(1, 2, 3)));
+    }
+
+    @Test
+    void anExecutorTtlGoesToEveryBbsReplicaAndIsRecorded() {
+        List<Integer> ports = IntStream.range(20000, 20000 + Ports.needed(Topology.DEFAULT)).boxed().toList();
+        ClusterState state = ClusterPlan.plan(dir, Topology.DEFAULT, Plans.PROGRAMS, true, "c0ffee", "5s", ports);
+
+        assertEquals("5s", state.executorTtl());
+        for (Member bbs : state.members(Role.BBS)) {
+            assertTrue(follows(bbs.command(), "--executor-ttl", "5s"), bbs.command().toString());
+        }
+        assertTrue(state.processes().stream().filter(member -> member.role() != Role.BBS)
+                .noneMatch(member -> member.command().contains("--executor-ttl")));
+    }
+
+    @Test
+    void withoutAnExecutorTtlTheBbsKeepsItsDefault() {
+        for (Member bbs : Plans.plan(dir, Topology.DEFAULT, true).members(Role.BBS)) {
+            assertFalse(bbs.command().contains("--executor-ttl"));
+        }
     }
 
     private static boolean follows(List<String> command, String flag, String value) {

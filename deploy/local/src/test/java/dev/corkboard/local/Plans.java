@@ -14,6 +14,6 @@ final class Plans {
 
     static ClusterState plan(Path dir, Topology topology, boolean sandbox) {
         List<Integer> ports = IntStream.range(20000, 20000 + Ports.needed(topology)).boxed().toList();
-        return ClusterPlan.plan(dir, topology, PROGRAMS, sandbox, "c0ffee", ports);
+        return ClusterPlan.plan(dir, topology, PROGRAMS, sandbox, "c0ffee", "", ports);
     }
 }

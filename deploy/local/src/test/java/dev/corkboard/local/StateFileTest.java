@@ -29,6 +29,15 @@ class StateFileTest {
     }
 
     @Test
+    void aStateFileWithoutAnExecutorTtlMeansTheBbsDefault() throws IOException {
+        StateFile.write(Plans.plan(dir, Topology.DEFAULT, true));
+        Path file = dir.resolve(StateFile.NAME);
+        Files.writeString(file, Files.readString(file).replace("\"executor_ttl\": \"\"", "\"unused\": 0"));
+
+        assertEquals("", StateFile.read(dir).orElseThrow().executorTtl());
+    }
+
+    @Test
     void theFileUsesSnakeCaseKeysAndRoleLabels() throws IOException {
         StateFile.write(Plans.plan(dir, Topology.DEFAULT, true));
 
