@@ -1,7 +1,9 @@
 package dev.corkboard.bench;
 
 import dev.corkboard.bbs.state.TaskLifecycle;
+import dev.corkboard.bbs.store.EtcdConnection;
 import dev.corkboard.bbs.store.EtcdTaskStore;
+import dev.corkboard.bbs.store.EtcdTransport;
 import dev.corkboard.bbs.store.StoreSettings;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -10,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,16 +20,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,16 +37,13 @@ import picocli.CommandLine.Spec;
 /**
  * Store throughput against the etcd ceiling, both measured in one run on one etcd (DESIGN.md §7): first raw
  * single-key CAS transactions per second through jetcd, then full task lifecycles per second through
- * {@link EtcdTaskStore}, each at the same concurrency. Progress goes to stderr so that with {@code --json} stdout
- * holds the JSON object alone.
+ * {@link EtcdTaskStore}, each at the same concurrency, both over the same etcd client and transport. Progress goes to
+ * stderr so that with {@code --json} stdout holds the JSON object alone.
  */
 @Command(name = "store",
         description = "Full task lifecycles per second through the etcd store, against raw etcd CAS transactions"
                 + " per second measured in the same run.")
 public final class StoreBenchmark implements Callable<Integer> {
-
-    // Enough for jetcd's callbacks on 2 cores while bounded: its default pool grows without limit.
-    private static final int JETCD_THREADS = 4;
 
     @Spec
     CommandSpec spec;
@@ -68,6 +65,14 @@ public final class StoreBenchmark implements Callable<Integer> {
             description = "etcd client URLs to use instead of starting a local etcd; the run's keys are removed after.")
     List<String> endpoints = List.of();
 
+    @Option(names = "--transition-batch", paramLabel = "N", description = "Most transitions the store writes in one"
+            + " etcd transaction, as the BBS's --transition-batch; 1: one transaction each (default: ${DEFAULT-VALUE}).")
+    int transitionBatch = StoreSettings.DEFAULT_TRANSITION_BATCH;
+
+    @Option(names = "--etcd-transport", paramLabel = "grpc|vertx", description = "Channel under the etcd client, for"
+            + " both phases, as the BBS's --etcd-transport (default: ${DEFAULT-VALUE}).")
+    String transport = EtcdTransport.GRPC.settingName();
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -77,20 +82,22 @@ public final class StoreBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        checkOptions();
+        EtcdTransport etcdTransport = checkOptions();
         PrintStream progress = System.err;
         double loadAtStart = loadAverage();
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String runPrefix = "/corkboard-bench/" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                 .withZone(ZoneOffset.UTC).format(date) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        ExecutorService jetcdThreads = Executors.newFixedThreadPool(JETCD_THREADS, daemonThreads("jetcd-"));
+        // EtcdConnection, as the BBS opens it: a bounded callback pool and the transport asked for
         try (EtcdUnderTest etcd = endpoints.isEmpty() ? EtcdUnderTest.startLocal() : EtcdUnderTest.existing(endpoints);
-                Client client = Client.builder().endpoints(etcd.endpoints().toArray(new String[0]))
-                        .executorService(jetcdThreads).build()) {
+                EtcdConnection connection = EtcdConnection.open(etcd.endpoints().stream().map(URI::create).toList(),
+                        "jetcd", etcdTransport)) {
+            Client client = connection.client();
             String version = etcd.version(client);
             String where = (etcd.startedHere() ? "started by the benchmark at " : "at ")
                     + String.join(",", etcd.endpoints());
-            progress.printf("etcd %s %s; keys under %s%n", version, where, runPrefix);
+            progress.printf("etcd %s %s over %s; keys under %s%n", version, where, etcdTransport.settingName(),
+                    runPrefix);
 
             progress.printf("ceiling: single-key CAS, %d in flight: warm-up of at least %d s, %d s measured%n",
                     concurrency, warmupSeconds, durationSeconds);
@@ -98,9 +105,11 @@ public final class StoreBenchmark implements Callable<Integer> {
 
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             EtcdTaskStore store = new EtcdTaskStore(client, new TaskLifecycle(), Clock.systemUTC(),
-                    StoreSettings.defaults().withPrefix(runPrefix + "/store"), registry);
-            progress.printf("lifecycles: desire..resolve through the store, %d in flight: warm-up of at least %d s,"
-                    + " %d s measured%n", concurrency, warmupSeconds, durationSeconds);
+                    StoreSettings.defaults().withPrefix(runPrefix + "/store").withTransitionBatch(transitionBatch),
+                    registry);
+            progress.printf("lifecycles: desire..resolve through the store, %d in flight, up to %d transitions per"
+                    + " transaction: warm-up of at least %d s, %d s measured%n", concurrency, transitionBatch,
+                    warmupSeconds, durationSeconds);
             PhaseResult lifecycles = measure(new FullLifecycle(store));
 
             removeRunKeys(client, runPrefix);
@@ -115,12 +124,11 @@ public final class StoreBenchmark implements Callable<Integer> {
                 report.printTable(System.out);
             }
             return explainFailures(report, progress);
-        } finally {
-            jetcdThreads.shutdownNow();
         }
     }
 
-    private void checkOptions() {
+    /** Refuses a bad option with picocli's usage error; returns the transport named. */
+    private EtcdTransport checkOptions() {
         if (durationSeconds < 1) {
             throw new ParameterException(spec.commandLine(), "--duration must be at least 1 second");
         }
@@ -130,6 +138,13 @@ public final class StoreBenchmark implements Callable<Integer> {
         if (concurrency < 1) {
             throw new ParameterException(spec.commandLine(), "--concurrency must be at least 1");
         }
+        // an etcd transaction holds at most --max-txn-ops (default 128) compares, as the BBS checks
+        if (transitionBatch < 1 || transitionBatch > 128) {
+            throw new ParameterException(spec.commandLine(), "--transition-batch must be from 1 to 128");
+        }
+        return EtcdTransport.named(transport).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--etcd-transport must be one of " + Arrays.stream(EtcdTransport.values())
+                        .map(EtcdTransport::settingName).toList() + ", got '" + transport + "'"));
     }
 
     private PhaseResult measure(ClosedLoop.Operation operation) throws InterruptedException {
@@ -165,14 +180,5 @@ public final class StoreBenchmark implements Callable<Integer> {
     private static double loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? Double.NaN : load;
-    }
-
-    private static ThreadFactory daemonThreads(String namePrefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, namePrefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
