@@ -148,8 +148,11 @@ public final class BbsServer implements ProcessMain.Running {
     private void openGrpc() throws IOException {
         subscribers = new WatchSubscribers(config.maxWatchSubscribers(),
                 new SharedTaskWatch(store, config.watchBuffer(), config.requestTimeout(), registry), registry);
+        ExecutorService grpcExecutor = Executors.newFixedThreadPool(
+                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("corkboard-grpc"));
+        opened.push(grpcExecutor::shutdownNow);
         TaskGrpcService tasks = new TaskGrpcService(store, new TaskCounters(registry), subscribers,
-                config.watchBuffer());
+                config.watchBuffer(), grpcExecutor);
         ClusterGrpcService cluster = new ClusterGrpcService(new ConvergerStatusReader(client.getKVClient(),
                 config.storeSettings()));
         executors = ExecutorHub.start(client, store, config.etcdPrefix(), config.requestTimeout(),
@@ -158,9 +161,6 @@ public final class BbsServer implements ProcessMain.Running {
         // closed after the gRPC server (pushed before it): parked ClaimNext calls and task streams end first in
         // stopGrpc, claims in flight settle while unary calls finish
         opened.push(executors);
-        ExecutorService grpcExecutor = Executors.newFixedThreadPool(
-                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("corkboard-grpc"));
-        opened.push(grpcExecutor::shutdownNow);
         CallMetrics callMetrics = new CallMetrics(registry);
         // under mutual TLS an executor is the CN of its client certificate; without it there is no identity to check
         ServerInterceptor[] interceptors = config.tls().flatMap(BbsConfig.Tls::clientCa).isPresent()

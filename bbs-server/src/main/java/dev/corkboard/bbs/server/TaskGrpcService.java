@@ -30,6 +30,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -57,12 +58,20 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
     private final TaskCounters counters;
     private final WatchSubscribers subscribers;
     private final int watchBuffer;
+    private final Executor opening;
 
-    TaskGrpcService(EtcdTaskStore store, TaskCounters counters, WatchSubscribers subscribers, int watchBuffer) {
+    /**
+     * @param opening where a watch stream that first checked etcd's revision is opened: opening may wait for etcd
+     *     (starting the shared watch reads its revision), and waiting on an etcd client thread deadlocks when that
+     *     thread is the one the answer needs, as with the Vert.x transport's single event loop
+     */
+    TaskGrpcService(EtcdTaskStore store, TaskCounters counters, WatchSubscribers subscribers, int watchBuffer,
+            Executor opening) {
         this.store = store;
         this.counters = counters;
         this.subscribers = subscribers;
         this.watchBuffer = watchBuffer;
+        this.opening = opening;
     }
 
     @Override
@@ -152,7 +161,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
             return;
         }
         // etcd answers a watch from a revision it has not reached with an error that reads like an outage
-        store.revision().whenComplete((current, failure) -> {
+        store.revision().whenCompleteAsync((current, failure) -> {
             if (failure != null) {
                 stream.refuse(ErrorStatus.exception(failure, ""));
             } else if (after > current) {
@@ -162,7 +171,7 @@ public final class TaskGrpcService extends TaskServiceGrpc.TaskServiceImplBase {
             } else {
                 stream.open(store, after, watchBuffer);
             }
-        });
+        }, opening);
     }
 
     /** Under mutual TLS, refuses an executor call made in the name of another executor than the caller. */

@@ -73,6 +73,28 @@ class WatchTasksTest {
         watch.cancel();
     }
 
+    /**
+     * Over the Vert.x transport every etcd answer arrives on one event loop. A watch from a past revision first reads
+     * etcd's revision, and opening it then starts the replica's shared watch, which reads the revision again: done on
+     * the event loop, that second read waited for the thread it was blocking until the request timeout, and every
+     * such watch failed.
+     */
+    @Test
+    void theFirstWatchFromAPastRevisionOverTheVertxTransportDeliversTheLaterEvents() {
+        BbsFixture f = bbs.fixture();
+        BbsServer vertx = f.replica("--etcd-transport", "vertx");
+        ManagedChannel channel = f.channelTo(vertx);
+        f.desired("a");
+        long afterA = revisionNow(f);
+        f.desired("b");
+
+        WatchRecorder watch = WatchRecorder.watch(channel, afterA);
+        f.desired("c");
+        await().atMost(WAIT).until(() -> watch.events.size() == 2);
+        assertEquals(List.of("b", "c"), watch.createdGuids());
+        watch.cancel();
+    }
+
     @Test
     void aWatchAfterACompactedRevisionIsToldToResyncAndEnds() {
         BbsFixture f = bbs.fixture();
