@@ -1,5 +1,6 @@
 package dev.corkboard.e2e;
 
+import dev.corkboard.local.LogTail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
