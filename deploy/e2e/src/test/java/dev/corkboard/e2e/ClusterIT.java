@@ -83,11 +83,7 @@ class ClusterIT {
             desireAll(domain, tasks);
             awaitAllResolved(domain, tasks, resolutions);
         }
-        assertAll(tasks.stream().map(task -> () -> {
-            Task outcome = resolutions.outcome(task.guid(domain));
-            assertFalse(outcome.getFailed(), () -> "task failed: " + outcome);
-            assertEquals(task.expectedResult(), outcome.getResult(), () -> "result of " + outcome);
-        }));
+        assertAllSucceeded(domain, tasks, resolutions);
     }
 
     @Test
@@ -152,11 +148,7 @@ class ClusterIT {
             desireAll(domain, tasks);
             awaitAllResolved(domain, tasks, resolutions);
         }
-        assertAll(tasks.stream().map(task -> () -> {
-            Task outcome = resolutions.outcome(task.guid(domain));
-            assertFalse(outcome.getFailed(), () -> "task failed: " + outcome);
-            assertEquals(task.expectedResult(), outcome.getResult(), () -> "result of " + outcome);
-        }));
+        assertAllSucceeded(domain, tasks, resolutions);
     }
 
     /**
@@ -185,6 +177,15 @@ class ClusterIT {
                 .filter(guid -> resolutions.times(guid) != 1)
                 .collect(Collectors.toMap(Function.identity(), resolutions::times));
         assertEquals(Map.of(), notOnce, "tasks (and times) that did not reach a stager exactly once");
+    }
+
+    /** Every task succeeded with the result its command writes. */
+    private static void assertAllSucceeded(String domain, List<EchoTask> tasks, Resolutions resolutions) {
+        assertAll(tasks.stream().map(task -> () -> {
+            Task outcome = resolutions.outcome(task.guid(domain));
+            assertFalse(outcome.getFailed(), () -> "task failed: " + outcome);
+            assertEquals(task.expectedResult(), outcome.getResult(), () -> "result of " + outcome);
+        }));
     }
 
     /** The executor's tasks that are claimed or running now. */
