@@ -3,8 +3,12 @@ package dev.corkboard.bench;
 import dev.corkboard.testkit.EtcdCluster;
 import io.etcd.jetcd.Client;
 import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +39,15 @@ final class EtcdUnderTest implements AutoCloseable {
 
     List<String> endpoints() {
         return endpoints;
+    }
+
+    /**
+     * The key prefix of one benchmark run, {@code /corkboard-bench/<kind><UTC date>-<random>}, so runs against a
+     * shared etcd never mix their keys and each can remove its own.
+     */
+    static String runPrefix(String kind, Instant date) {
+        return "/corkboard-bench/" + kind + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+                .format(date) + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     boolean startedHere() {

@@ -12,12 +12,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -91,8 +88,7 @@ public final class ExecutorBenchmark implements Callable<Integer> {
         checkOptions();
         MachineLoad loadAtStart = MachineLoad.now();
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        String prefix = "/corkboard-bench/executor-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC).format(date) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = EtcdUnderTest.runPrefix("executor-", date);
         ExecutorService jetcdThreads = Executors.newFixedThreadPool(2);
         try (EtcdUnderTest etcd = endpoints.isEmpty() ? EtcdUnderTest.startLocal() : EtcdUnderTest.existing(endpoints);
                 Client etcdClient = Client.builder().endpoints(etcd.endpoints().toArray(new String[0]))

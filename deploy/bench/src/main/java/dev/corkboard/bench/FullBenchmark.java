@@ -1,25 +1,22 @@
 package dev.corkboard.bench;
 
+import dev.corkboard.bbs.store.EtcdConnection;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
@@ -46,9 +43,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "all", description = "The etcd CAS ceiling, lifecycles/s through the BBS gRPC API per BBS variant,"
         + " desire->claimed latency at half the peak, and tasks end to end through executor agents, in one run.")
 public final class FullBenchmark implements Callable<Integer> {
-
-    // Enough for jetcd's callbacks on 2 cores while bounded: its default pool grows without limit.
-    private static final int JETCD_THREADS = 4;
 
     @Spec
     CommandSpec spec;
@@ -122,12 +116,12 @@ public final class FullBenchmark implements Callable<Integer> {
         List<BbsVariant> variants = checkOptions();
         MachineLoad loadAtStart = MachineLoad.now();
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        String prefix = "/corkboard-bench/all-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC).format(date) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        ExecutorService jetcdThreads = Executors.newFixedThreadPool(JETCD_THREADS);
+        String prefix = EtcdUnderTest.runPrefix("all-", date);
+        // EtcdConnection, as the BBS opens it: a bounded callback pool, jetcd's default one being unbounded
         try (EtcdUnderTest etcd = endpoints.isEmpty() ? EtcdUnderTest.startLocal() : EtcdUnderTest.existing(endpoints);
-                Client client = Client.builder().endpoints(etcd.endpoints().toArray(new String[0]))
-                        .executorService(jetcdThreads).build()) {
+                EtcdConnection connection = EtcdConnection.open(etcd.endpoints().stream().map(URI::create).toList(),
+                        "jetcd")) {
+            Client client = connection.client();
             String version = etcd.version(client);
             progress.printf("etcd %s at %s; keys under %s%n", version, String.join(",", etcd.endpoints()), prefix);
             FullReport report;
@@ -143,8 +137,6 @@ public final class FullBenchmark implements Callable<Integer> {
             }
             spec.commandLine().getOut().flush();
             return report.allMeasured() ? 0 : 1;
-        } finally {
-            jetcdThreads.shutdownNow();
         }
     }
 

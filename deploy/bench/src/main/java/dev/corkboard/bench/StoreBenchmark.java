@@ -17,12 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -86,8 +83,7 @@ public final class StoreBenchmark implements Callable<Integer> {
         PrintStream progress = System.err;
         double loadAtStart = loadAverage();
         Instant date = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        String runPrefix = "/corkboard-bench/" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC).format(date) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String runPrefix = EtcdUnderTest.runPrefix("", date);
         // EtcdConnection, as the BBS opens it: a bounded callback pool and the transport asked for
         try (EtcdUnderTest etcd = endpoints.isEmpty() ? EtcdUnderTest.startLocal() : EtcdUnderTest.existing(endpoints);
                 EtcdConnection connection = EtcdConnection.open(etcd.endpoints().stream().map(URI::create).toList(),
