@@ -48,6 +48,15 @@ final class Checkout {
         return target;
     }
 
+    /** The text of a file, or an unchecked failure: the checks read files the checkout must hold. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Replaces {@code from} by {@code to} in one file of a copy; fails when {@code from} is not there. */
     static void edit(Path root, String file, String from, String to) {
         Path path = root.resolve(file);

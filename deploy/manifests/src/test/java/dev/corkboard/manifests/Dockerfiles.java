@@ -92,7 +92,7 @@ final class Dockerfiles {
             }
         }
         Path readme = root.resolve(DIR).resolve("README.md");
-        problems.addAll(Settings.unknownVariables(root.relativize(readme).toString(), read(readme),
+        problems.addAll(Settings.unknownVariables(root.relativize(readme).toString(), Checkout.read(readme),
                 Settings.anyComponent(), "any component"));
         return problems;
     }
@@ -114,14 +114,6 @@ final class Dockerfiles {
     private static Dockerfile parse(Path file) {
         try {
             return Dockerfile.parse(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

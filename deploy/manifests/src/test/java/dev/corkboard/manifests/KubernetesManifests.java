@@ -80,7 +80,7 @@ final class KubernetesManifests {
         for (Path file : yamlFiles(root)) {
             String name = file.getFileName().toString();
             try {
-                for (Object parsed : new Load(LoadSettings.builder().build()).loadAllFromString(read(file))) {
+                for (Object parsed : new Load(LoadSettings.builder().build()).loadAllFromString(Checkout.read(file))) {
                     if (parsed == null) {
                         continue;
                     }
@@ -208,7 +208,7 @@ final class KubernetesManifests {
         }
         try (Stream<Path> files = Files.list(root.resolve(DIR))) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                problems.addAll(Settings.unknownVariables(file.getFileName().toString(), read(file),
+                problems.addAll(Settings.unknownVariables(file.getFileName().toString(), Checkout.read(file),
                         Settings.anyComponent(), "any component"));
             }
         } catch (IOException e) {
@@ -258,14 +258,6 @@ final class KubernetesManifests {
     private static List<Path> yamlFiles(Path root) {
         try (Stream<Path> files = Files.list(root.resolve(DIR))) {
             return files.filter(file -> file.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

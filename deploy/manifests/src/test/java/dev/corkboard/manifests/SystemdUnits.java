@@ -99,7 +99,7 @@ final class SystemdUnits {
             Component process = component.get();
             problems.addAll(Settings.unknownFlags(name + " ExecStart", Settings.argumentsAfterJar(execStart),
                     process));
-            problems.addAll(Settings.unknownVariables(name, read(file), process.variables(), process.module));
+            problems.addAll(Settings.unknownVariables(name, Checkout.read(file), process.variables(), process.module));
             EnvironmentFile environment = environmentOf(unit);
             String envName = Path.of(unit.value("Service", "EnvironmentFile").orElse("")).getFileName().toString();
             problems.addAll(Settings.unknownVariables(envName, environment.text(), process.variables(),
@@ -113,7 +113,7 @@ final class SystemdUnits {
             problems.addAll(credentialProblems(unit, environment, envName));
         }
         for (Path file : files(".md")) {
-            problems.addAll(Settings.unknownVariables(file.getFileName().toString(), read(file),
+            problems.addAll(Settings.unknownVariables(file.getFileName().toString(), Checkout.read(file),
                     Settings.anyComponent(), "any component"));
         }
         return problems;
@@ -209,14 +209,6 @@ final class SystemdUnits {
     private static SystemdUnit parse(Path file) {
         try {
             return SystemdUnit.parse(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
